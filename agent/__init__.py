@@ -1,0 +1,1 @@
+"""Conversation logic: redact → classify → retrieve → answer → check → reply or hand off."""

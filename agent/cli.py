@@ -1,0 +1,110 @@
+"""Command line: `bankcs ingest`, `bankcs ask`, `bankcs serve` (also `python -m agent`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from agent.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bankcs", description="Bank customer-service agent")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_ingest = sub.add_parser("ingest", help="ingest a folder of Markdown and FAQ files into the knowledge base")
+    p_ingest.add_argument("folder", nargs="?", type=Path, help="defaults to KB_DIR (the sample knowledge base)")
+
+    p_ask = sub.add_parser("ask", help="ask one question and print the reply")
+    p_ask.add_argument("question")
+    p_ask.add_argument("--group", help="ask as a message in this group chat")
+    p_ask.add_argument("--mention", action="append", default=[], help="who the message @-mentions")
+
+    p_serve = sub.add_parser("serve", help="ingest the knowledge base and serve the API")
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--no-ingest", action="store_true", help="do not (re-)ingest KB_DIR at start")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "chromadb", "jieba", "presidio-analyzer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    try:
+        settings = Settings()
+    except ValueError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+
+    if args.command == "ingest":
+        return _ingest(settings, args.folder or settings.kb_dir)
+    if args.command == "ask":
+        return _ask(settings, args.question, args.group, args.mention)
+    return _serve(settings, args.host, args.port, ingest=not args.no_ingest)
+
+
+def _ingest(settings: Settings, folder: Path) -> int:
+    from agent.factory import build_knowledge
+    from knowledge import IngestError
+
+    if not folder.is_dir():
+        print(f"error: {folder} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        report = build_knowledge(settings).ingest_folder(folder)
+    except IngestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"ingested {folder}: {report}")
+    return 0
+
+
+def _ask(settings: Settings, question: str, group: str | None, mentions: list[str]) -> int:
+    from agent.factory import build_services
+    from agent.state import IncomingMessage
+
+    services = build_services(settings)
+    if services.knowledge.count() == 0:
+        services.knowledge.ingest_folder(settings.kb_dir)
+    message = IncomingMessage(
+        text=question,
+        channel="group" if group else "web",
+        group_id=group,
+        sender_id="cli",
+        mentions=tuple(mentions),
+    )
+    reply = services.agent.handle(message)
+    print(reply.reply if reply.reply is not None else "(the bot stays silent)")
+    print(f"\n[action={reply.action} intent={reply.intent} confidence={reply.confidence} "
+          f"handoff={reply.handoff_id}]")
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
+    import uvicorn
+
+    from agent.factory import build_services
+    from api.app import create_app
+
+    services = build_services(settings)
+    if ingest and settings.kb_dir:
+        print(f"ingesting {settings.kb_dir} …", flush=True)
+        print(f"  {services.knowledge.ingest_folder(settings.kb_dir)}", flush=True)
+    url = f"http://{host}:{port}"
+    print(
+        f"\nServing the {settings.bank_name} customer-service agent at {url}  (API docs: {url}/docs)\n"
+        f"LLM backend: {services.responder.name}; embedder: {services.embedder.name}\n"
+        "Try:\n"
+        f"  curl -s {url}/v1/chat -H 'content-type: application/json' "
+        "-d '{\"text\": \"信用卡丢了怎么办\"}'\n",
+        flush=True,
+    )
+    uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
+    services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

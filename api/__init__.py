@@ -1,0 +1,1 @@
+"""HTTP edge of the product: FastAPI routes, request/response models, error mapping."""

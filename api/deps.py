@@ -1,0 +1,37 @@
+"""Named FastAPI dependencies, so a handler reads `def chat(body: ChatIn, agent: AgentDep)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from agent.factory import Services
+from agent.pipeline import Agent
+from agent.settings import Settings
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def get_agent(services: Annotated[Services, Depends(get_services)]) -> Agent:
+    return services.agent
+
+
+def get_settings(services: Annotated[Services, Depends(get_services)]) -> Settings:
+    return services.settings
+
+
+def get_session(services: Annotated[Services, Depends(get_services)]) -> Iterator[Session]:
+    with services.sessions() as session:
+        yield session
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+AgentDep = Annotated[Agent, Depends(get_agent)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]

@@ -1,0 +1,116 @@
+"""Request and response bodies (pydantic), shared by routes and the OpenAPI docs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.state import AgentReply
+
+
+class ChatIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str = Field(description="The customer's message, raw: it is redacted before anything else.")
+    conversation_id: str | None = Field(default=None, max_length=40)
+    customer_id: str | None = Field(default=None, max_length=128, description="Channel user id, pseudonymised")
+    customer_tier: str | None = Field(default=None, max_length=32)
+
+
+class GroupMessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str
+    sender_id: str = Field(min_length=1, max_length=128)
+    mentions: list[str] = Field(default_factory=list, max_length=50)
+    customer_tier: str | None = Field(default=None, max_length=32)
+
+
+class CitationOut(BaseModel):
+    title: str
+    source: str
+    doc_id: str
+    chunk_id: str
+    score: float
+
+
+class ReplyOut(BaseModel):
+    conversation_id: str
+    action: str
+    reply: str | None = Field(description="null when the bot stays silent (group chatter)")
+    redacted_text: str = Field(description="The customer's message as stored")
+    pii_types: list[str]
+    intent: str | None
+    confidence: float | None
+    citations: list[CitationOut]
+    handoff_id: str | None
+    message_id: str
+    reply_message_id: str | None
+
+    @classmethod
+    def from_reply(cls, r: AgentReply) -> ReplyOut:
+        return cls(
+            conversation_id=r.conversation_id,
+            action=str(r.action),
+            reply=r.reply,
+            redacted_text=r.redacted_text,
+            pii_types=list(r.pii_types),
+            intent=r.intent,
+            confidence=r.confidence,
+            citations=[CitationOut(**c.__dict__) for c in r.citations],
+            handoff_id=r.handoff_id,
+            message_id=r.message_id,
+            reply_message_id=r.reply_message_id,
+        )
+
+
+class MessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    seq: int
+    role: str
+    text: str
+    intent: str | None
+    action: str | None
+    pii_types: list[str]
+    citations: list[dict[str, Any]]
+    created_at: datetime
+
+
+class ConversationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    channel: str
+    group_id: str | None
+    customer_ref: str
+    customer_tier: str | None
+    mode: str
+    created_at: datetime
+    messages: list[MessageOut]
+
+
+class HandoffOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    conversation_id: str
+    status: str
+    reason: str
+    category: str
+    urgency: str
+    sentiment: float
+    private_followup: bool
+    summary: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class HealthOut(BaseModel):
+    status: str
+    knowledge_chunks: int
+    llm_backend: str
+    embedder: str

@@ -1,0 +1,53 @@
+"""Shared fixtures: one temporary deployment (SQLite + embedded Chroma + sample KB) per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.factory import Services, build_services
+from agent.settings import Settings
+from privacy import generate_key
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _forbid_real_model_requests() -> Iterator[None]:
+    """Tests never call a remote LLM: the OpenAI-compatible client raises if anything tries."""
+    from langchain_openai import ChatOpenAI
+
+    def refuse(*_: object, **__: object) -> None:
+        raise RuntimeError("real model requests are forbidden in tests; use tests.fakes.RecordingChatModel")
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(ChatOpenAI, "_generate", refuse)
+    mp.setattr(ChatOpenAI, "_agenerate", refuse)
+    yield
+    mp.undo()
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "environment": "test",
+        "data_dir": data_dir,
+        "vault_key": generate_key(),
+        "database_url": None,
+        "chroma_url": None,
+        "llm_backend": "extractive",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("deployment"))
+
+
+@pytest.fixture(scope="session")
+def services(settings: Settings) -> Iterator[Services]:
+    built = build_services(settings)
+    built.knowledge.ingest_folder(settings.kb_dir)
+    yield built
+    built.close()
