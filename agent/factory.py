@@ -90,7 +90,12 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
     sessions = sessionmaker(engine, expire_on_commit=False)
     key = vault_key(settings)
     vault = SqlVault(engine, key)
-    redactor = Redactor(build_analyzer(), vault, score_threshold=settings.pii_score_threshold)
+    redactor = Redactor(
+        build_analyzer(),
+        vault,
+        score_threshold=settings.pii_score_threshold,
+        allow_list=[settings.bank_name, *settings.bot_names],
+    )
     embedder = build_embedder(settings.embedder, settings.embedder_model_path)
     knowledge = build_knowledge(settings, embedder)
     classifier = MessageClassifier(embedder)

@@ -1,0 +1,66 @@
+"""Base for our regex recognizers: rules live in class attributes, one instance per language."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import regex as re
+from presidio_analyzer import (
+    AnalysisExplanation,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerResult,
+)
+
+# Numbers glued to Chinese text have no `\b` (CJK characters are word characters), so number
+# patterns are delimited by "no ASCII letter or digit next to it" instead.
+NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])"
+NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
+# Words that name a long number as a reference (order, transaction, contract), not a person's.
+REFERENCE_NUMBER_CONTEXT = ["订单", "单号", "流水", "交易号", "合同", "工单", "order"]
+
+
+class ContextPatternRecognizer(PatternRecognizer):
+    """A `PatternRecognizer` whose patterns, context and negative context are class-level rules.
+
+    `NEGATIVE_CONTEXT` (e.g. 订单号 before a long number) is read by
+    `privacy.context.CharWindowContextEnhancer`, which lowers the score when such a word is
+    closer to the match than any positive context word.
+    """
+
+    ENTITY: ClassVar[str]
+    PATTERNS: ClassVar[list[Pattern]]
+    CONTEXT: ClassVar[list[str]] = []
+    NEGATIVE_CONTEXT: ClassVar[list[str]] = []
+    FLAGS: ClassVar[int] = re.DOTALL | re.MULTILINE | re.IGNORECASE
+
+    def __init__(self, supported_language: str = "zh") -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=type(self).__name__,
+            supported_language=supported_language,
+            patterns=list(self.PATTERNS),
+            context=list(self.CONTEXT),
+            global_regex_flags=self.FLAGS,
+        )
+        self.negative_context: list[str] = list(self.NEGATIVE_CONTEXT)
+
+
+def model_result(
+    recognizer: EntityRecognizer, entity_type: str, start: int, end: int, score: float, why: str
+) -> RecognizerResult:
+    """A result from one of our model-based recognizers, tagged so context enhancement can find it."""
+    name = type(recognizer).__name__  # our recognizers are named after their class
+    explanation = AnalysisExplanation(recognizer=name, original_score=score, textual_explanation=why)
+    return RecognizerResult(
+        entity_type,
+        start,
+        end,
+        score,
+        explanation,
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+        },
+    )

@@ -1,0 +1,46 @@
+"""Chinese resident identity card numbers (居民身份证号码)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from privacy.recognizers.base import (
+    NOT_AFTER_ALNUM,
+    NOT_BEFORE_ALNUM,
+    REFERENCE_NUMBER_CONTEXT,
+    ContextPatternRecognizer,
+)
+from privacy.recognizers.checksums import gb11643_valid, plausible_birth_date
+
+# Weak by design: an ID-shaped number that fails its checksum is only redacted when context
+# words lift it over the threshold (customers mistype their ID; an order number is not an ID).
+_UNVALIDATED_18 = 0.3
+_LEGACY_15 = 0.5
+
+
+class CnIdCardRecognizer(ContextPatternRecognizer):
+    """18-digit IDs (GB 11643 check digit, birth date) and the legacy 15-digit form."""
+
+    ENTITY = "CN_ID_CARD"
+    PATTERNS = [
+        Pattern(
+            "cn_id_18",
+            NOT_AFTER_ALNUM + r"[1-9]\d{5}(?:19|20)\d{9}[\dXx]" + NOT_BEFORE_ALNUM,
+            _UNVALIDATED_18,
+        ),
+        Pattern(
+            "cn_id_15",
+            NOT_AFTER_ALNUM + r"[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}" + NOT_BEFORE_ALNUM,
+            _LEGACY_15,
+        ),
+    ]
+    CONTEXT = ["身份证", "身份证号", "证件号", "证件号码", "居民身份", "id", "id card", "identity"]
+    NEGATIVE_CONTEXT = REFERENCE_NUMBER_CONTEXT
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """True (score 1.0) for a valid ID; None keeps the low pattern score for context to lift."""
+        if len(pattern_text) == 18:
+            valid = gb11643_valid(pattern_text) and plausible_birth_date(pattern_text[6:14])
+            return True if valid else None
+        # 15-digit form: no check digit; a two-digit year from the 1900s.
+        return None if plausible_birth_date("19" + pattern_text[6:12]) else False

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+Find = Callable[[str], list[tuple[str, int, int]]]
+Spans = Callable[[str, list[tuple[str, str]]], list[tuple[str, int, int]]]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我叫张伟，想办信用卡", [("PERSON", "张伟")]),
+        ("王经理说明天给我回电话", [("PERSON", "王")]),
+        ("李秀英女士您好", [("PERSON", "李秀英")]),
+        ("欧阳娜娜的卡丢了", [("PERSON", "欧阳娜娜")]),
+        ("任玉英经理说额度可以提高", [("PERSON", "任玉英")]),
+        ("姓名：刘洋", [("PERSON", "刘洋")]),
+        ("张三丰和李四去了招商银行", [("PERSON", "张三丰"), ("PERSON", "李四")]),
+        ("My name is John Smith, my card was stolen", [("PERSON", "John Smith")]),
+        ("Please ask Mary Johnson to call me back", [("PERSON", "Mary Johnson")]),
+        ("我的客户经理是John Smith，他说可以", [("PERSON", "John Smith")]),
+        ("请转告David Lee我明天来", [("PERSON", "David Lee")]),
+        ("我的English name是Peggy Rivera，想开户", [("PERSON", "Peggy Rivera")]),
+        ("My name is 张伟", [("PERSON", "张伟")]),
+    ],
+)
+def test_names_are_found_in_chinese_english_and_mixed_text(
+    text: str, expected: list[tuple[str, str]], find: Find, spans: Spans
+) -> None:
+    assert find(text) == spans(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text, address",
+    [
+        ("我住在北京市朝阳区建国路88号院3号楼2单元501室", "北京市朝阳区建国路88号院3号楼2单元501室"),
+        ("寄到上海市浦东新区张江镇科苑路123弄45号", "上海市浦东新区张江镇科苑路123弄45号"),
+        ("地址：成都市武侯区人民南路四段12号", "成都市武侯区人民南路四段12号"),
+        ("账单寄到广东省深圳市南山区深南大道10000号就行", "广东省深圳市南山区深南大道10000号"),
+        ("杭州市西湖区文三路478号华星时代广场A座1502", "杭州市西湖区文三路478号华星时代广场A座1502"),
+        ("我家在阳光花园3栋2单元501", "阳光花园3栋2单元501"),
+        ("I live at 221B Baker Street, London.", "221B Baker Street"),
+        ("ship it to 12 Queen's Road Central, Flat 3", "12 Queen's Road Central, Flat 3"),
+    ],
+)
+def test_street_addresses_are_found(text: str, address: str, find: Find, spans: Spans) -> None:
+    assert find(text) == spans(text, [("ADDRESS", address)])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "北京",
+        "我在北京工作，想办信用卡",
+        "我在北京市朝阳区",  # district level: not worth a placeholder
+        "我在人民路支行办的卡",
+        "招商银行深南大道支行几点关门",
+        "我是想问一下信用卡的年费",
+        "高级经理说可以",
+        "大堂经理让我填表",
+        "用Visa卡在London消费了",
+        "Apple Pay绑卡失败",
+        "I was in Shanghai last week",
+    ],
+)
+def test_cities_branches_and_roles_are_not_flagged(text: str, find: Find) -> None:
+    assert find(text) == []

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import Engine, text
+
+from privacy import SqlVault, VaultKeyError, generate_key
+
+
+def test_same_value_gets_the_same_placeholder_across_turns(vault: SqlVault) -> None:
+    first = vault.placeholder_for("c1", "PHONE_NUMBER", "13812345678")
+    again = vault.placeholder_for("c1", "PHONE_NUMBER", "+86 138-1234-5678")
+    assert first == again == "<PHONE_1>"
+
+
+def test_different_values_get_numbered_placeholders_per_prefix(vault: SqlVault) -> None:
+    assert vault.placeholder_for("c1", "PHONE_NUMBER", "13812345678") == "<PHONE_1>"
+    assert vault.placeholder_for("c1", "PHONE_NUMBER", "010-12345678") == "<PHONE_2>"
+    assert vault.placeholder_for("c1", "PERSON", "张伟") == "<NAME_1>"
+    assert vault.placeholder_for("c1", "CN_ID_CARD", "11010519491231002x") == "<ID_CARD_1>"
+    assert vault.placeholder_for("c1", "CN_ID_CARD", "11010519491231002X") == "<ID_CARD_1>"
+    assert vault.placeholder_for("c1", "LOCATION", "建国路88号") == "<ADDRESS_1>"
+    assert vault.placeholder_for("c1", "ADDRESS", "文三路478号") == "<ADDRESS_2>"
+    assert vault.placeholders("c1") == [
+        ("<PHONE_1>", "PHONE_NUMBER"),
+        ("<PHONE_2>", "PHONE_NUMBER"),
+        ("<NAME_1>", "PERSON"),
+        ("<ID_CARD_1>", "CN_ID_CARD"),
+        ("<ADDRESS_1>", "LOCATION"),
+        ("<ADDRESS_2>", "ADDRESS"),
+    ]
+
+
+def test_conversations_are_independent(vault: SqlVault) -> None:
+    assert vault.placeholder_for("a", "PHONE_NUMBER", "13812345678") == "<PHONE_1>"
+    assert vault.placeholder_for("b", "PHONE_NUMBER", "13999999999") == "<PHONE_1>"
+    assert vault.placeholder_for("b", "PHONE_NUMBER", "13812345678") == "<PHONE_2>"
+    assert vault.reveal("a", "<PHONE_1>") == "13812345678"
+    assert vault.reveal("b", "<PHONE_1>") == "13999999999"
+    assert vault.reveal("a", "<PHONE_2>") is None
+
+
+def test_reveal_returns_the_original_as_first_written(vault: SqlVault) -> None:
+    placeholder = vault.placeholder_for("c1", "EMAIL_ADDRESS", "Zhang.Wei@Example.com")
+    assert vault.reveal("c1", placeholder) == "Zhang.Wei@Example.com"
+    assert vault.reveal("c1", "<EMAIL_9>") is None
+
+
+def test_database_holds_no_original_value(vault: SqlVault, engine: Engine) -> None:
+    originals = ["13812345678", "张伟", "11010519491231002X", "zhang.wei@example.com"]
+    for value, kind in zip(originals, ["PHONE_NUMBER", "PERSON", "CN_ID_CARD", "EMAIL_ADDRESS"], strict=True):
+        vault.placeholder_for("c1", kind, value)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM pii_vault")).all()
+    dump = repr(rows)
+    assert len(rows) == 4
+    assert not [value for value in originals if value in dump or value.lower() in dump]
+
+
+def test_wrong_key_cannot_decrypt(vault: SqlVault, engine: Engine) -> None:
+    placeholder = vault.placeholder_for("c1", "PHONE_NUMBER", "13812345678")
+    other = SqlVault(engine, generate_key())
+    with pytest.raises(VaultKeyError):
+        other.reveal("c1", placeholder)
+
+
+def test_invalid_key_is_refused(engine: Engine) -> None:
+    with pytest.raises(VaultKeyError):
+        SqlVault(engine, "not-a-fernet-key")
+
+
+def test_concurrent_writers_get_distinct_placeholders(vault: SqlVault) -> None:
+    values = [f"1381234{n:04d}" for n in range(24)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        placeholders = list(pool.map(lambda v: vault.placeholder_for("c1", "PHONE_NUMBER", v), values * 2))
+    first, second = placeholders[: len(values)], placeholders[len(values) :]
+    assert first == second
+    assert sorted(first) == sorted(f"<PHONE_{n}>" for n in range(1, 25))
+    assert [vault.reveal("c1", p) for p in first] == values
