@@ -94,8 +94,9 @@ class Agent:
 
     # -- entry point -------------------------------------------------------------------------------
     def handle(self, message: IncomingMessage) -> AgentReply:
-        with self.sessions() as session, session.begin():
+        with self.sessions() as session:
             turn = self.chain.invoke(Turn(incoming=message, session=session), config={"run_name": "turn"})
+            session.commit()
             turn.session = None
         log.info(
             "turn conversation=%s intent=%s action=%s handoff=%s pii=%s",
@@ -144,6 +145,9 @@ class Agent:
         elif msg.customer_tier:
             conversation.customer_tier = msg.customer_tier
         turn.conversation_id = conversation.id
+        # Commit now: the vault writes placeholders for this conversation in its own transactions, and
+        # SQLite allows one writer at a time.
+        session.commit()
         return turn
 
     def redact(self, turn: Turn) -> Turn:
