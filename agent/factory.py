@@ -78,7 +78,9 @@ def vault_key(settings: Settings) -> str:
 
 def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
     embedder = embedder or build_embedder(settings.embedder, settings.embedder_model_path)
-    store = build_store(path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection)
+    store = build_store(
+        path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
+    )
     return KnowledgeBase(
         store, embedder, dense_weight=settings.dense_weight, threshold=settings.answer_confidence
     )

@@ -213,7 +213,11 @@ class Agent:
     def respond(self, turn: Turn) -> Turn:
         """Write the answer and run the compliance check on it."""
         retrieval = turn.retrieval
-        if retrieval is None or not retrieval.answerable or turn.action not in (Action.ANSWER, Action.HANDOFF):
+        if (
+            retrieval is None
+            or not retrieval.answerable
+            or turn.action not in (Action.ANSWER, Action.HANDOFF)
+        ):
             return turn
         answer = self.responder.respond(turn.redacted, retrieval, turn.language)
         if not answer:

@@ -10,7 +10,8 @@ from langchain_core.prompts import ChatPromptTemplate
 Lang = str  # "zh" | "en"
 
 RISK_NOTICE = {
-    "zh": "风险提示：理财非存款，产品有风险，投资须谨慎。业绩比较基准不代表实际收益，过往业绩不预示未来表现。",
+    "zh": "风险提示：理财非存款，产品有风险，投资须谨慎。"
+    "业绩比较基准不代表实际收益，过往业绩不预示未来表现。",
     "en": "Risk notice: wealth products are not deposits and carry risk; performance benchmarks are not "
     "promised returns.",
 }
@@ -18,7 +19,8 @@ RISK_NOTICE = {
 SOURCES_LABEL = {"zh": "参考来源", "en": "Sources"}
 
 GREETING = {
-    "zh": "您好，我是{bank}智能客服小禾，可以为您解答存款、银行卡、转账、贷款、理财等问题。请问有什么可以帮您？",
+    "zh": "您好，我是{bank}智能客服小禾，可以为您解答存款、银行卡、转账、贷款、理财等问题。"
+    "请问有什么可以帮您？",
     "en": "Hello, I'm the {bank} virtual assistant. I can help with deposits, cards, transfers, loans and "
     "wealth products. How can I help?",
 }

