@@ -1,0 +1,221 @@
+"""Read knowledge files (Markdown articles, FAQ as YAML or CSV) into validated `Document`s.
+
+Layout of a knowledge folder: `docs/**/*.md` (YAML front matter `id, title, category, tags`) and
+`faq/**/*.yaml|*.yml|*.csv` (fields `id, question, answer, category, tags`, optional `alt_questions`).
+Every problem is raised as an `IngestError` naming the file, so an editor can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge.chunk import Kind
+from knowledge.errors import IngestError
+
+CATEGORIES: frozenset[str] = frozenset({"product", "fee", "rate", "howto", "education", "policy"})
+FAQ_SUFFIXES: frozenset[str] = frozenset({".yaml", ".yml", ".csv"})
+CSV_LIST_SEPARATOR = "|"
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One knowledge item: a Markdown article or one FAQ pair (its `body` is the answer)."""
+
+    id: str
+    title: str
+    category: str
+    tags: tuple[str, ...]
+    source: str
+    body: str
+    kind: Kind
+    question: str | None = None
+    answer: str | None = None
+    alt_questions: tuple[str, ...] = ()
+
+
+def load_folder(folder: Path) -> list[Document]:
+    """All documents under `folder/docs` and `folder/faq`, sorted by file; ids must be unique."""
+    folder = Path(folder)
+    docs_dir, faq_dir = folder / "docs", folder / "faq"
+    if not docs_dir.is_dir() and not faq_dir.is_dir():
+        raise IngestError(folder, "no docs/ or faq/ subfolder: nothing to ingest")
+    documents: list[Document] = []
+    for path in _files(docs_dir, {".md"}):
+        documents.append(load_markdown(path))
+    for path in _files(faq_dir, FAQ_SUFFIXES):
+        documents.extend(load_faq(path))
+    _check_unique(documents)
+    return documents
+
+
+def load_markdown(path: Path) -> Document:
+    text = _read(path)
+    match = _FRONT_MATTER.match(text)
+    meta: dict[str, object] = {}
+    body = text
+    if match:
+        meta = _mapping(path, _parse_yaml(path, match.group(1)) or {}, "front matter")
+        body = text[match.end() :]
+    title = _optional_str(path, meta, "title")
+    if not title:
+        heading = _H1.search(body)
+        if heading is None:
+            raise IngestError(path, "no title: add `title:` to the front matter or a `# heading`")
+        title = heading.group(1).strip()
+    if not body.strip():
+        raise IngestError(path, "the document has no body text")
+    return Document(
+        id=_optional_str(path, meta, "id") or path.stem,
+        title=title,
+        category=_category(path, meta.get("category")),
+        tags=_tags(path, meta.get("tags")),
+        source=str(path.resolve()),
+        body=body.strip(),
+        kind="doc",
+    )
+
+
+def load_faq(path: Path) -> list[Document]:
+    """A FAQ file: a YAML list of mappings, or a CSV with header `id,question,answer,category,tags`."""
+    if path.suffix.lower() == ".csv":
+        rows = _csv_rows(path)
+    else:
+        data = _parse_yaml(path, _read(path))
+        if not isinstance(data, list):
+            raise IngestError(
+                path, "a FAQ YAML file must be a list of {id, question, answer, category, tags, ...}"
+            )
+        rows = [(f"item {i + 1}", _mapping(path, item, f"item {i + 1}")) for i, item in enumerate(data)]
+    return [_faq_document(path, where, row) for where, row in rows]
+
+
+def _faq_document(path: Path, where: str, row: dict[str, object]) -> Document:
+    def required(key: str) -> str:
+        value = _optional_str(path, row, key, where)
+        if not value:
+            raise IngestError(path, f"{where}: missing `{key}`")
+        return value
+
+    faq_id, question, answer = required("id"), required("question"), required("answer")
+    alt = row.get("alt_questions")
+    alt_questions = _string_list(path, alt, f"{where} (id {faq_id}): `alt_questions`")
+    return Document(
+        id=faq_id,
+        title=question,
+        category=_category(path, row.get("category"), f"{where} (id {faq_id})"),
+        tags=_tags(path, row.get("tags"), f"{where} (id {faq_id})"),
+        source=str(path.resolve()),
+        body=answer,
+        kind="faq",
+        question=question,
+        answer=answer,
+        alt_questions=tuple(q for q in alt_questions if q != question),
+    )
+
+
+def _csv_rows(path: Path) -> list[tuple[str, dict[str, object]]]:
+    lines = _read(path).splitlines()
+    reader = csv.DictReader(lines)
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = {"id", "question", "answer", "category"} - set(header)
+    if missing:
+        raise IngestError(path, f"CSV header lacks {', '.join(sorted(missing))} (got {', '.join(header)})")
+    rows: list[tuple[str, dict[str, object]]] = []
+    for line_no, raw in enumerate(reader, start=2):
+        if None in raw:
+            raise IngestError(path, f"line {line_no}: more fields than the header (quote fields with commas)")
+        row: dict[str, object] = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(row.values()):
+            continue
+        rows.append((f"line {line_no}", row))
+    return rows
+
+
+def _files(folder: Path, suffixes: Iterable[str]) -> Iterator[Path]:
+    if not folder.is_dir():
+        return iter(())
+    wanted = set(suffixes)
+    return iter(sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in wanted))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise IngestError(path, f"cannot be read ({exc.strerror})") from exc
+
+
+def _parse_yaml(path: Path, text: str) -> object:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise IngestError(path, f"invalid YAML{where}: {getattr(exc, 'problem', None) or exc}") from exc
+
+
+def _mapping(path: Path, value: object, where: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise IngestError(path, f"{where} must be a mapping of fields, got {type(value).__name__}")
+    return {str(k): v for k, v in value.items()}
+
+
+def _optional_str(path: Path, data: dict[str, object], key: str, where: str = "front matter") -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        raise IngestError(path, f"{where}: `{key}` must be text")
+    return str(value).strip()
+
+
+def _category(path: Path, value: object, where: str = "front matter") -> str:
+    category = str(value).strip().lower() if value is not None else ""
+    if category not in CATEGORIES:
+        allowed = "/".join(sorted(CATEGORIES))
+        got = f"{value!r}" if value else "nothing"
+        raise IngestError(path, f"{where}: `category` must be one of {allowed}, got {got}")
+    return category
+
+
+def _tags(path: Path, value: object, where: str = "front matter") -> tuple[str, ...]:
+    tags = _string_list(path, value, f"{where}: `tags`", comma_separates=True)
+    for tag in tags:
+        if "," in tag:
+            raise IngestError(path, f"{where}: tag {tag!r} contains a comma")
+    return tuple(dict.fromkeys(tags))
+
+
+def _string_list(path: Path, value: object, where: str, *, comma_separates: bool = False) -> list[str]:
+    """A YAML list, or a string split on `|` (CSV) or, for tags written inline, on `,`."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        comma = comma_separates and CSV_LIST_SEPARATOR not in value
+        items: list[object] = list(value.split("," if comma else CSV_LIST_SEPARATOR))
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise IngestError(path, f"{where} must be a list or text, got {type(value).__name__}")
+    if any(isinstance(item, (dict, list)) for item in items):
+        raise IngestError(path, f"{where} must hold plain text items")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _check_unique(documents: list[Document]) -> None:
+    seen: dict[str, str] = {}
+    for doc in documents:
+        if doc.id in seen:
+            raise IngestError(doc.source, f"id {doc.id!r} is already used by {seen[doc.id]}")
+        seen[doc.id] = doc.source
