@@ -44,7 +44,9 @@ def test_chat_round_trip_and_conversation_read_back(client: TestClient) -> None:
     assert body["citations"]
     conv = client.get(f"/v1/conversations/{body['conversation_id']}").json()
     assert [m["role"] for m in conv["messages"]] == ["customer", "bot"]
-    follow = client.post("/v1/chat", json={"text": "那手机银行呢", "conversation_id": body["conversation_id"]})
+    follow = client.post(
+        "/v1/chat", json={"text": "那手机银行呢", "conversation_id": body["conversation_id"]}
+    )
     assert follow.status_code == 200
     assert follow.json()["conversation_id"] == body["conversation_id"]
 
@@ -80,7 +82,13 @@ def test_handoffs_list_and_detail(client: TestClient) -> None:
         ("post", "/v1/chat", {"message": "hi"}, 422, "invalid_request"),
         ("post", "/v1/chat", {"text": "hi", "conversation_id": "conv_doesnotexist"}, 404, "not_found"),
         ("post", "/v1/groups/g1/messages", {"text": "hi"}, 422, "invalid_request"),
-        ("post", "/v1/groups/g1/messages", {"text": "hi", "sender_id": "a", "mentions": "x"}, 422, "invalid_request"),
+        (
+            "post",
+            "/v1/groups/g1/messages",
+            {"text": "hi", "sender_id": "a", "mentions": "x"},
+            422,
+            "invalid_request",
+        ),
         ("post", "/v1/groups/bad%20id!/messages", {"text": "hi", "sender_id": "a"}, 422, "invalid_request"),
         ("get", "/v1/conversations/nope", None, 404, "not_found"),
         ("get", "/v1/handoffs/nope", None, 404, "not_found"),
@@ -107,8 +115,14 @@ def test_malformed_json_is_a_4xx(client: TestClient) -> None:
 
 def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/v1/chat", "/v1/groups/{group_id}/messages", "/v1/conversations/{conversation_id}",
-                 "/v1/handoffs", "/v1/handoffs/{handoff_id}", "/healthz"):
+    for path in (
+        "/v1/chat",
+        "/v1/groups/{group_id}/messages",
+        "/v1/conversations/{conversation_id}",
+        "/v1/handoffs",
+        "/v1/handoffs/{handoff_id}",
+        "/healthz",
+    ):
         assert path in paths
 
 
@@ -120,8 +134,9 @@ def _free_port() -> int:
 
 def test_real_uvicorn_on_loopback_serves_the_chat(services: Services) -> None:
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
