@@ -1,0 +1,5 @@
+"""Evaluations on data written by others (../shared/evaldata) and by us (evals/data).
+
+`python -m evals all` runs every eval and writes a Markdown report with plots under evals/reports/.
+Each eval module exposes `run(*, quick: bool, plots_dir: Path) -> Section`.
+"""
