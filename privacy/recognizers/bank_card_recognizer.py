@@ -10,7 +10,7 @@ from privacy.recognizers.base import (
     REFERENCE_NUMBER_CONTEXT,
     ContextPatternRecognizer,
 )
-from privacy.recognizers.checksums import digits_only, luhn_valid
+from privacy.recognizers.checksums import digits_only, luhn_valid, plausible_birth_date
 
 # A Luhn failure near 卡号 is a mistyped card; without context it is just a long number.
 _UNVALIDATED = 0.3
@@ -40,4 +40,8 @@ class BankCardRecognizer(ContextPatternRecognizer):
         number = digits_only(pattern_text)
         if not 16 <= len(number) <= 19 or len(set(number)) == 1:
             return False
+        if len(number) == 18 and plausible_birth_date(number[6:14]):
+            # Shaped like a resident ID (birth date at 7-14): a mistyped ID passes Luhn one time in ten,
+            # and 18-digit cards are rare, so it takes card context to call it a card.
+            return None
         return True if luhn_valid(number) else None

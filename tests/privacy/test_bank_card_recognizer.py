@@ -60,3 +60,10 @@ def test_card_numbers_are_found(text: str, expected: list[tuple[str, str]], find
 )
 def test_card_number_failing_luhn_or_in_order_context_is_not_redacted(text: str, find: Find) -> None:
     assert find(text) == []
+
+
+def test_luhn_valid_18_digits_shaped_like_an_id_needs_card_context(find: Find) -> None:
+    id_shaped = "211303199401201311"  # a mistyped ID (checksum fails) that happens to pass Luhn
+    assert luhn_valid(id_shaped)
+    assert find(id_shaped) == []
+    assert [e for e, _, _ in find(f"卡号{id_shaped}")] == ["BANK_CARD"]
