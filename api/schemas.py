@@ -15,7 +15,9 @@ class ChatIn(BaseModel):
 
     text: str = Field(description="The customer's message, raw: it is redacted before anything else.")
     conversation_id: str | None = Field(default=None, max_length=40)
-    customer_id: str | None = Field(default=None, max_length=128, description="Channel user id, pseudonymised")
+    customer_id: str | None = Field(
+        default=None, max_length=128, description="Channel user id, pseudonymised"
+    )
     customer_tier: str | None = Field(default=None, max_length=32)
 
 

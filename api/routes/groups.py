@@ -18,7 +18,9 @@ GroupId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[\w.@:-]+
 
 
 @router.post("/{group_id}/messages", response_model=ReplyOut)
-async def group_message(group_id: GroupId, body: GroupMessageIn, agent: AgentDep, settings: SettingsDep) -> ReplyOut:
+async def group_message(
+    group_id: GroupId, body: GroupMessageIn, agent: AgentDep, settings: SettingsDep
+) -> ReplyOut:
     """One message posted in a customer group; `reply` is null when the bot stays silent."""
     check_text(body.text, settings.max_message_chars)
     message = IncomingMessage(
