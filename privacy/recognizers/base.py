@@ -8,6 +8,7 @@ import regex as re
 from presidio_analyzer import (
     AnalysisExplanation,
     EntityRecognizer,
+    LocalRecognizer,
     Pattern,
     PatternRecognizer,
     RecognizerResult,
@@ -45,6 +46,27 @@ class ContextPatternRecognizer(PatternRecognizer):
             global_regex_flags=self.FLAGS,
         )
         self.negative_context: list[str] = list(self.NEGATIVE_CONTEXT)
+
+
+class ModelRecognizer(LocalRecognizer):
+    """Base for our model-backed recognizers (LAC, spaCy): one entity, one score, a shared model.
+
+    Models are loaded lazily and shared between instances, so `load` has nothing to do here.
+    """
+
+    ENTITY: ClassVar[str]
+    SCORE: ClassVar[float]
+
+    def __init__(self, supported_language: str = "zh") -> None:
+        super().__init__(
+            supported_entities=[self.ENTITY], name=type(self).__name__, supported_language=supported_language
+        )
+
+    def load(self) -> None:
+        """Nothing to load per instance: see the class docstring."""
+
+    def result(self, start: int, end: int, why: str) -> RecognizerResult:
+        return model_result(self, self.ENTITY, start, end, self.SCORE, why)
 
 
 def model_result(

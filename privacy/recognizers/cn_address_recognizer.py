@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from privacy.recognizers.base import model_result
+from privacy.recognizers.base import ModelRecognizer
 from privacy.recognizers.lac import LacWord, has_cjk, lac_words
 
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇]"
@@ -23,20 +23,11 @@ _STREET_LEVEL = re.compile(
 )
 
 
-class ChineseAddressRecognizer(LocalRecognizer):
+class ChineseAddressRecognizer(ModelRecognizer):
     """LAC finds the place names; the house, building and flat numbers are joined on here."""
 
+    ENTITY = "ADDRESS"
     SCORE = 0.75
-
-    def __init__(self, supported_language: str = "zh") -> None:
-        super().__init__(
-            supported_entities=["ADDRESS"],
-            name=type(self).__name__,
-            supported_language=supported_language,
-        )
-
-    def load(self) -> None:
-        """LAC is loaded lazily and shared (see `privacy.recognizers.lac`)."""
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -44,7 +35,7 @@ class ChineseAddressRecognizer(LocalRecognizer):
         if "ADDRESS" not in entities or not has_cjk(text):
             return []
         return [
-            model_result(self, "ADDRESS", start, end, self.SCORE, "LAC place names joined with house numbers")
+            self.result(start, end, "LAC place names joined with house numbers")
             for start, end in _address_spans(lac_words(text))
             if _STREET_LEVEL.search(text[start:end])
         ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from privacy.recognizers.base import model_result
+from privacy.recognizers.base import ModelRecognizer
 from privacy.recognizers.lac import LacWord, has_cjk, lac_words
 
 # "王经理" is tagged as one PER: redact the surname, keep the role so the reply still reads well.
@@ -17,20 +17,11 @@ _TITLES = re.compile(
 _JOINERS = {" ", "·", "•", "-"}
 
 
-class ChineseNameRecognizer(LocalRecognizer):
+class ChineseNameRecognizer(ModelRecognizer):
     """LAC tags names well in running Chinese text (张伟, 欧阳娜娜, 王经理, even John Smith)."""
 
+    ENTITY = "PERSON"
     SCORE = 0.85
-
-    def __init__(self, supported_language: str = "zh") -> None:
-        super().__init__(
-            supported_entities=["PERSON"],
-            name=type(self).__name__,
-            supported_language=supported_language,
-        )
-
-    def load(self) -> None:
-        """LAC is loaded lazily and shared (see `privacy.recognizers.lac`)."""
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -45,7 +36,7 @@ class ChineseNameRecognizer(LocalRecognizer):
             name = text[start:end]
             if any(ch.isdigit() for ch in name) or (cjk_only and not has_cjk(name)):
                 continue
-            results.append(model_result(self, "PERSON", start, end, self.SCORE, "Tagged PER by LAC"))
+            results.append(self.result(start, end, "Tagged PER by LAC"))
         return results
 
 

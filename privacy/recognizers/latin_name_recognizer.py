@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.language import Language
 
-from privacy.recognizers.base import model_result
+from privacy.recognizers.base import ModelRecognizer
 
 # A run of Latin-script words between Chinese characters or punctuation.
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z .'’\-]*[A-Za-z]")
@@ -16,7 +16,7 @@ _CAPITALISED_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+")
 _WHY = "English NER on a Latin-script run of a Chinese message"
 
 
-class LatinNameRecognizer(LocalRecognizer):
+class LatinNameRecognizer(ModelRecognizer):
     """Runs English NER on each Latin-script run of a Chinese message, on its own.
 
     The Chinese pipeline is blank, so without this a Chinese message would lose its English
@@ -24,18 +24,12 @@ class LatinNameRecognizer(LocalRecognizer):
     out it finds 80% of Faker names; on the run alone ("Peggy Rivera") 88%.
     """
 
+    ENTITY = "PERSON"
     SCORE = 0.7
 
     def __init__(self, english: Language, supported_language: str = "zh") -> None:
-        self._english = english
-        super().__init__(
-            supported_entities=["PERSON"],
-            name=type(self).__name__,
-            supported_language=supported_language,
-        )
-
-    def load(self) -> None:
-        """The English pipeline is already loaded by the NLP engine and shared."""
+        self._english = english  # already loaded by the NLP engine, shared
+        super().__init__(supported_language)
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -50,7 +44,5 @@ class LatinNameRecognizer(LocalRecognizer):
                 if ent.label_ != "PERSON":
                     continue
                 start = run.start() + ent.start_char
-                results.append(
-                    model_result(self, "PERSON", start, run.start() + ent.end_char, self.SCORE, _WHY)
-                )
+                results.append(self.result(start, run.start() + ent.end_char, _WHY))
         return results
