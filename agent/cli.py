@@ -1,4 +1,4 @@
-"""Command line: `bankcs ingest`, `bankcs ask`, `bankcs serve` (also `python -m agent`)."""
+"""Command line: `bankcs ingest`, `ask`, `serve`, `create-user` (also `python -m agent`)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--no-ingest", action="store_true", help="do not (re-)ingest KB_DIR at start")
 
+    p_user = sub.add_parser("create-user", help="create a staff account (the first admin, for instance)")
+    p_user.add_argument("username")
+    p_user.add_argument("--role", choices=["agent", "editor", "admin"], required=True)
+    p_user.add_argument("--display-name")
+    p_user.add_argument("--can-reveal", action="store_true", help="may reveal redacted originals (audited)")
+    p_user.add_argument(
+        "--password-env", metavar="VAR", help="read the password from this environment variable (else prompt)"
+    )
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "chromadb", "jieba", "presidio-analyzer"):
@@ -48,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "ingest":
         return _ingest(settings, args.folder or settings.kb_dir)
+    if args.command == "create-user":
+        return _create_user(settings, args)
     if args.command == "ask":
         return _ask(settings, args.question, args.group, args.mention)
     return _serve(settings, args.host, args.port, ingest=not args.no_ingest)
@@ -66,6 +77,51 @@ def _ingest(settings: Settings, folder: Path) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"ingested {folder}: {report}")
+    return 0
+
+
+def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    import getpass
+
+    from sqlalchemy.orm import Session
+
+    from agent import audit
+    from agent.factory import build_engine
+    from agent.models import Base
+    from agent.staff import StaffError, create_staff
+
+    if args.password_env:
+        password = os.environ.get(args.password_env, "")
+        if not password:
+            print(f"error: environment variable {args.password_env} is empty or unset", file=sys.stderr)
+            return 2
+    elif sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            print("error: the passwords differ", file=sys.stderr)
+            return 2
+    else:
+        print("error: no terminal to prompt on; pass --password-env VAR", file=sys.stderr)
+        return 2
+    engine = build_engine(settings)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        try:
+            user = create_staff(
+                session,
+                args.username,
+                password,
+                args.role,
+                display_name=args.display_name,
+                can_reveal=args.can_reveal,
+            )
+        except StaffError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        audit.record(session, None, "staff.create", "staff", user.id, role=user.role, via="cli")
+        session.commit()
+    engine.dispose()
+    print(f"created {args.role} {args.username!r}")
     return 0
 
 

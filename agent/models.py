@@ -1,4 +1,4 @@
-"""SQL tables for conversations, messages and handoffs.
+"""SQL tables: conversations, messages, handoffs, staff accounts and the audit trail.
 
 Only redacted text is ever stored here; originals live encrypted in the privacy vault.
 """
@@ -82,3 +82,45 @@ class Handoff(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="handoffs")
+
+
+class StaffUser(Base):
+    """A person on the bank's side: an agent works handoffs, an editor the knowledge base, an admin both."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("staff"))
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))  # "agent" | "editor" | "admin"
+    can_reveal: Mapped[bool] = mapped_column(default=False)  # may reveal redacted originals (audited)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StaffToken(Base):
+    """A bearer token; only its SHA-256 is stored, so a database dump cannot be replayed as logins."""
+
+    __tablename__ = "staff_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class AuditRecord(Base):
+    """Who changed what and when: every staff action that changes data, and every reveal of PII."""
+
+    __tablename__ = "audit_records"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("aud"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # username at the time, or "system"
+    action: Mapped[str] = mapped_column(String(48), index=True)  # e.g. "handoff.claim", "pii.reveal"
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[str | None] = mapped_column(String(128))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # never holds PII originals

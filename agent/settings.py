@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # Limits
     max_message_chars: int = 2000
 
+    # Staff sign-in
+    staff_token_ttl_hours: float = 12.0
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.environment == "production":

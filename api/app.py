@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from agent.factory import Services, build_services
 from agent.settings import Settings, get_settings
 from api.errors import error_body, install_error_handlers
-from api.routes import chat, conversations, groups, handoffs, health
+from api.routes import audit, auth, chat, conversations, groups, handoffs, health, staff
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             )
         return await call_next(request)
 
-    for module in (health, chat, groups, conversations, handoffs):
+    for module in (health, chat, groups, conversations, handoffs, auth, staff, audit):
         app.include_router(module.router)
     return app
 

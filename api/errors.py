@@ -31,6 +31,21 @@ class NotFound(AppError):
     code = "not_found"
 
 
+class Unauthorized(AppError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+
+
 class EmptyMessage(AppError):
     status_code = 422
     code = "empty_message"

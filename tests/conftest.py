@@ -8,7 +8,8 @@ import os
 # take seconds on 2 cores. Set before any model is created.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,26 @@ def services(settings: Settings) -> Iterator[Services]:
     built.knowledge.ingest_folder(settings.kb_dir)
     yield built
     built.close()
+
+
+StaffFactory = Callable[..., tuple[str, str]]
+
+
+@pytest.fixture(scope="session")
+def make_staff(services: Services) -> StaffFactory:
+    """Create a staff account and sign it in: `username, token = make_staff("agent", can_reveal=True)`."""
+    from agent.staff import create_staff, issue_token
+
+    counter = itertools.count(1)
+
+    def make(
+        role: str, *, can_reveal: bool = False, password: str = "correct horse battery"
+    ) -> tuple[str, str]:
+        username = f"{role}{next(counter)}"
+        with services.sessions() as session:
+            user = create_staff(session, username, password, role, can_reveal=can_reveal)
+            token = issue_token(session, user, ttl_hours=1)
+            session.commit()
+        return username, token
+
+    return make

@@ -1,0 +1,42 @@
+"""Staff sign-in and sign-out: a bearer token in the body and the same token as an HttpOnly cookie."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from agent import audit
+from agent.staff import authenticate, issue_token, revoke_token
+from api.auth import TOKEN_COOKIE, StaffDep, request_token
+from api.deps import SessionDep, SettingsDep
+from api.errors import Unauthorized
+from api.staff_schemas import LoginIn, LoginOut, StaffOut
+
+router = APIRouter(prefix="/v1/auth", tags=["staff auth"])
+
+
+@router.post("/login", response_model=LoginOut)
+def login(body: LoginIn, response: Response, session: SessionDep, settings: SettingsDep) -> LoginOut:
+    user = authenticate(session, body.username, body.password)
+    if user is None:
+        raise Unauthorized("Wrong username or password.")
+    token = issue_token(session, user, settings.staff_token_ttl_hours)
+    audit.record(session, user, "staff.login", "staff", user.id)
+    session.commit()
+    ttl = int(settings.staff_token_ttl_hours * 3600)
+    response.set_cookie(TOKEN_COOKIE, token, max_age=ttl, httponly=True, samesite="strict")
+    return LoginOut(token=token, expires_in_s=ttl, staff=StaffOut.model_validate(user))
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, response: Response, user: StaffDep, session: SessionDep) -> None:
+    token = request_token(request)
+    if token:
+        revoke_token(session, token)
+    audit.record(session, user, "staff.logout", "staff", user.id)
+    session.commit()
+    response.delete_cookie(TOKEN_COOKIE)
+
+
+@router.get("/me", response_model=StaffOut)
+def me(user: StaffDep) -> StaffOut:
+    return StaffOut.model_validate(user)

@@ -1,0 +1,66 @@
+"""Staff accounts, managed by admins. Every change is audited (never the password itself)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from agent import audit
+from agent.models import StaffUser
+from agent.staff import StaffError, create_staff, set_password
+from api.auth import AdminDep
+from api.deps import SessionDep
+from api.errors import AppError, Conflict, NotFound
+from api.staff_schemas import StaffCreateIn, StaffOut, StaffUpdateIn
+
+router = APIRouter(prefix="/v1/staff", tags=["staff accounts"])
+
+
+class InvalidStaff(AppError):
+    status_code = 422
+    code = "invalid_staff"
+
+
+@router.get("", response_model=list[StaffOut])
+def list_staff(_: AdminDep, session: SessionDep) -> list[StaffOut]:
+    rows = session.scalars(select(StaffUser).order_by(StaffUser.username)).all()
+    return [StaffOut.model_validate(u) for u in rows]
+
+
+@router.post("", response_model=StaffOut, status_code=201)
+def add_staff(body: StaffCreateIn, admin: AdminDep, session: SessionDep) -> StaffOut:
+    try:
+        user = create_staff(
+            session,
+            body.username,
+            body.password,
+            body.role,
+            display_name=body.display_name,
+            can_reveal=body.can_reveal,
+        )
+    except StaffError as exc:
+        if "already exists" in str(exc):
+            raise Conflict(str(exc)) from exc
+        raise InvalidStaff(str(exc)) from exc
+    audit.record(session, admin, "staff.create", "staff", user.id, role=user.role, can_reveal=user.can_reveal)
+    session.commit()
+    return StaffOut.model_validate(user)
+
+
+@router.patch("/{staff_id}", response_model=StaffOut)
+def update_staff(staff_id: str, body: StaffUpdateIn, admin: AdminDep, session: SessionDep) -> StaffOut:
+    user = session.get(StaffUser, staff_id)
+    if user is None:
+        raise NotFound(f"staff account {staff_id} does not exist")
+    changes = body.model_dump(exclude_none=True, exclude={"password"})
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if body.password is not None:
+        try:
+            set_password(user, body.password)
+        except StaffError as exc:
+            raise InvalidStaff(str(exc)) from exc
+        changes["password"] = "changed"
+    audit.record(session, admin, "staff.update", "staff", user.id, **changes)
+    session.commit()
+    return StaffOut.model_validate(user)
