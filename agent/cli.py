@@ -65,17 +65,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(settings: Settings, folder: Path) -> int:
-    from agent.factory import build_knowledge
+    """Import the folder into the managed catalog (new ids added, changed files as new published
+    versions, documents deleted by editors left deleted), then mirror the catalog into the store."""
+    from sqlalchemy.orm import sessionmaker
+
+    from agent.factory import build_engine, build_knowledge
+    from agent.kb_catalog import KbCatalog
+    from agent.kb_admin import import_and_sync
+    from agent.models import Base
     from knowledge import IngestError
 
     if not folder.is_dir():
         print(f"error: {folder} is not a folder", file=sys.stderr)
         return 2
+    engine = build_engine(settings)
+    Base.metadata.create_all(engine)
     try:
-        report = build_knowledge(settings).ingest_folder(folder)
+        report = import_and_sync(
+            sessionmaker(engine), KbCatalog(build_knowledge(settings)), folder, only_if_empty=False
+        )
     except IngestError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    finally:
+        engine.dispose()
     print(f"ingested {folder}: {report}")
     return 0
 
@@ -156,8 +169,14 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
 
     services = build_services(settings)
     if ingest and settings.kb_dir:
-        print(f"ingesting {settings.kb_dir} …", flush=True)
-        print(f"  {services.knowledge.ingest_folder(settings.kb_dir)}", flush=True)
+        from agent.kb_admin import import_and_sync
+        from agent.kb_catalog import KbCatalog
+
+        print(f"importing {settings.kb_dir} into the knowledge catalog …", flush=True)
+        report = import_and_sync(
+            services.sessions, KbCatalog(services.knowledge), settings.kb_dir, only_if_empty=False
+        )
+        print(f"  {report}", flush=True)
     url = f"http://{host}:{port}"
     print(
         f"\nServing the {settings.bank_name} customer-service agent at {url}  (API docs: {url}/docs)\n"

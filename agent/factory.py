@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent.classify import MessageClassifier
 from agent.identity import Pseudonymizer
+from agent import kb_models  # noqa: F401  (registers the knowledge catalog tables on Base)
 from agent.models import Base
 from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder

@@ -18,13 +18,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from agent.factory import Services, build_services
+from agent.kb_admin import build_kb_admin, import_and_sync
 from agent.settings import Settings, get_settings
 from api.errors import error_body, install_error_handlers
-from api.routes import audit, auth, chat, conversations, groups, handoffs, health, staff
+from api.routes import admin_pages, audit, auth, chat, conversations, groups, handoffs, health, kb, staff
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
+UPLOAD_BODY_BYTES = kb.UPLOAD_MAX_BYTES + 64 * 1024  # the file plus its multipart envelope
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -33,10 +35,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         owned = services is None
         app.state.services = services or build_services(settings or get_settings())
         s = app.state.services
-        if owned and s.settings.kb_dir and s.knowledge.count() == 0:
-            report = s.knowledge.ingest_folder(s.settings.kb_dir)
-            log.info("ingested the knowledge base at startup: %s", report)
+        app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge)
+        # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
+        import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
         yield
+        app.state.kb_admin.close()
         if owned:
             s.close()
 
@@ -51,15 +54,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+        limit = UPLOAD_BODY_BYTES if request.url.path == "/v1/kb/uploads" else MAX_BODY_BYTES
+        if length and length.isdigit() and int(length) > limit:
             return JSONResponse(
-                error_body("payload_too_large", f"Request bodies are limited to {MAX_BODY_BYTES} bytes."),
+                error_body("payload_too_large", f"Request bodies are limited to {limit} bytes."),
                 status_code=413,
             )
         return await call_next(request)
 
-    for module in (health, chat, groups, conversations, handoffs, auth, staff, audit):
+    for module in (health, chat, groups, conversations, handoffs, auth, staff, audit, kb, admin_pages):
         app.include_router(module.router)
+    app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")
     return app
 
 

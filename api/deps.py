@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from agent.factory import Services
+from agent.kb_admin import KbAdmin
 from agent.pipeline import Agent
 from agent.settings import Settings
 
@@ -35,3 +36,11 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 AgentDep = Annotated[Agent, Depends(get_agent)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_kb_admin(request: Request) -> KbAdmin:
+    kb: KbAdmin = request.app.state.kb_admin
+    return kb
+
+
+KbAdminDep = Annotated[KbAdmin, Depends(get_kb_admin)]
