@@ -39,27 +39,27 @@ class DraftPreview:
         self._lock = threading.Lock()
         self._source: KeywordIndex | None = None
         self._index: KeywordIndex | None = None
-        self._visible: frozenset[str] = frozenset()
+        self._shown: dict[str, Chunk] = {}  # chunk id → chunk as stored (drafts keep their status)
 
     def search(self, query: str, k: int = 5) -> Retrieval:
-        index, visible = self._view()
+        index, shown = self._view()
         vector = self.kb.embedder.embed_query(query)
         chunks: dict[str, Chunk] = {}
         dense: dict[str, float] = {}
         for entry, similarity in self.kb.store.query(vector, DENSE_CANDIDATES * 2):
             chunk = entry.chunk
-            if chunk.id not in visible:
+            if chunk.id not in shown:
                 continue
             if similarity > dense.get(chunk.id, -1.0):
                 dense[chunk.id] = similarity
-                chunks[chunk.id] = index.chunks[chunk.id]
+                chunks[chunk.id] = shown[chunk.id]
         best = sorted(index.scores(query).items(), key=lambda kv: -kv[1])[:SPARSE_CANDIDATES]
         sparse = dict(best)
         for chunk_id in sparse:
-            chunks.setdefault(chunk_id, index.chunks[chunk_id])
+            chunks.setdefault(chunk_id, shown[chunk_id])
         return self.kb.retriever.rank(query, Candidates(chunks=chunks, dense=dense, sparse=sparse), k)
 
-    def _view(self) -> tuple[KeywordIndex, frozenset[str]]:
+    def _view(self) -> tuple[KeywordIndex, dict[str, Chunk]]:
         source = self.kb.keywords()
         with self._lock:
             if self._source is not source or self._index is None:
@@ -68,9 +68,9 @@ class DraftPreview:
                 shown = [e for e in entries if _shown(e, drafted)]
                 # KeywordIndex indexes published chunks only: present the shown drafts as published.
                 self._index = KeywordIndex(_as_published(e) for e in shown)
-                self._visible = frozenset(e.chunk.id for e in shown)
+                self._shown = {e.chunk.id: e.chunk for e in shown}
                 self._source = source
-            return self._index, self._visible
+            return self._index, self._shown
 
 
 def _shown(entry: IndexEntry, drafted: set[str]) -> bool:
