@@ -1,0 +1,286 @@
+// Knowledge-base admin screen: plain JS over the /v1/kb API (the staff_token cookie carries the session).
+"use strict";
+
+const $ = (sel) => document.querySelector(sel);
+const KIND = { faq: "问答", doc: "文章" };
+const CATEGORY = { product: "产品", fee: "费用", rate: "利率", howto: "办理指南", education: "金融知识", policy: "政策规定" };
+const STATUS = { published: "已发布", draft: "草稿", published_with_draft: "已发布 · 有草稿" };
+const ERRORS = {
+  unsupported_format: "不支持的文件类型", unreadable_file: "文件无法解析", no_text: "文件中没有可提取的文字",
+  empty_faq: "问答表中没有任何问答", empty_file: "文件是空的", invalid_content: "文件内容有误",
+  payload_too_large: "文件超过 10 MB", conflict: "编号冲突", not_found: "找不到该文档", no_draft: "没有待发布的草稿",
+  forbidden: "没有权限（需要编辑或管理员账号）", unauthorized: "请先登录", invalid_request: "填写的内容不完整或格式不对",
+};
+
+async function api(method, path, body) {
+  const init = { method, headers: {}, credentials: "same-origin" };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) { init.body = JSON.stringify(body); init.headers["content-type"] = "application/json"; }
+  const r = await fetch(path, init);
+  const data = r.status === 204 ? null : await r.json().catch(() => null);
+  if (!r.ok) {
+    const err = (data && data.error) || { code: "http_error", message: r.statusText };
+    if (r.status === 401 && path !== "/v1/auth/login") showLogin();
+    throw Object.assign(new Error(err.message), { code: err.code });
+  }
+  return data;
+}
+
+function explain(err) {
+  const label = ERRORS[err.code];
+  return label ? `${label}：${err.message}` : err.message;
+}
+
+function toast(text) {
+  const t = $("#toast");
+  t.textContent = text; t.classList.add("show");
+  clearTimeout(toast.timer); toast.timer = setTimeout(() => t.classList.remove("show"), 2500);
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v; else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(c ?? ""));
+  return node;
+}
+
+const when = (iso) => new Date(iso).toLocaleString("zh-CN", { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+const badge = (status) => el("span", { class: `badge ${status === "published" ? "published" : "draft"}` }, STATUS[status] || status);
+
+// Sign-in -----------------------------------------------------------------------------------------------
+
+function showLogin() { $("#login-view").hidden = false; $("#app-view").hidden = true; $("#who").hidden = true; }
+
+async function start() {
+  try {
+    const me = await api("GET", "/v1/auth/me");
+    if (me.role !== "editor" && me.role !== "admin") {
+      showLogin(); $("#login-error").textContent = "该账号不是编辑或管理员，无法管理知识库。"; return;
+    }
+    $("#who-name").textContent = `${me.display_name}（${me.role === "admin" ? "管理员" : "编辑"}）`;
+    $("#who").hidden = false; $("#login-view").hidden = true; $("#app-view").hidden = false;
+    loadDocs();
+  } catch { showLogin(); }
+}
+
+$("#login-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  $("#login-error").textContent = "";
+  try {
+    await api("POST", "/v1/auth/login", { username: f.get("username"), password: f.get("password") });
+    start();
+  } catch (err) { $("#login-error").textContent = err.code === "unauthorized" ? "用户名或密码错误" : explain(err); }
+});
+
+$("#logout").addEventListener("click", async () => { await api("POST", "/v1/auth/logout").catch(() => {}); showLogin(); });
+
+// Tabs ----------------------------------------------------------------------------------------------------
+
+for (const tab of document.querySelectorAll(".tab")) {
+  tab.addEventListener("click", () => {
+    document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t === tab));
+    document.querySelectorAll(".panel").forEach((p) => { p.hidden = p.id !== `tab-${tab.dataset.tab}`; });
+    if (tab.dataset.tab === "docs") loadDocs();
+    if (tab.dataset.tab === "gaps") loadGaps();
+  });
+}
+
+// Documents -----------------------------------------------------------------------------------------------
+
+let searchTimer;
+$("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadDocs, 250); });
+$("#filter-status").addEventListener("change", loadDocs);
+$("#filter-kind").addEventListener("change", loadDocs);
+$("#select-all").addEventListener("change", (e) => {
+  document.querySelectorAll(".row-check:not(:disabled)").forEach((c) => { c.checked = e.target.checked; });
+});
+
+async function loadDocs() {
+  const params = new URLSearchParams();
+  if ($("#search").value.trim()) params.set("q", $("#search").value.trim());
+  if ($("#filter-status").value) params.set("status", $("#filter-status").value);
+  if ($("#filter-kind").value) params.set("kind", $("#filter-kind").value);
+  const docs = await api("GET", `/v1/kb/documents?${params}`);
+  const rows = $("#doc-rows");
+  rows.replaceChildren(...docs.map((d) => {
+    const check = el("input", { type: "checkbox", class: "row-check", value: d.id, "aria-label": `选择 ${d.title}` });
+    if (d.draft_version === null) check.disabled = true;
+    check.addEventListener("click", (e) => e.stopPropagation());
+    return el("tr", { onclick: () => openEditor(d.id), "data-id": d.id },
+      el("td", {}, check), el("td", {}, d.title), el("td", {}, el("code", {}, d.id)),
+      el("td", {}, el("span", { class: "badge kind" }, KIND[d.kind])), el("td", {}, CATEGORY[d.category] || d.category),
+      el("td", {}, badge(d.status)), el("td", { class: "muted" }, `${when(d.updated_at)} · ${d.updated_by}`));
+  }));
+  $("#select-all").checked = false;
+  $("#doc-count").textContent = `共 ${docs.length} 条`;
+}
+
+async function publish(ids) {
+  const r = await api("POST", "/v1/kb/publish", { doc_ids: ids });
+  toast(`已发布 ${r.published.length} 条`);
+  return r;
+}
+
+$("#publish-drafts").addEventListener("click", async () => {
+  const ids = [...document.querySelectorAll(".row-check:checked")].map((c) => c.value);
+  if (!ids.length) { toast("请先勾选有草稿的条目"); return; }
+  try { await publish(ids); loadDocs(); } catch (err) { toast(explain(err)); }
+});
+
+// Editor dialog -------------------------------------------------------------------------------------------
+
+let editing = null; // the document detail being edited, or null when creating
+
+function fillForm(kind, content) {
+  const f = $("#edit-form");
+  f.dataset.kind = kind;
+  document.querySelectorAll(".faq-only").forEach((n) => { n.hidden = kind !== "faq"; });
+  document.querySelectorAll(".doc-only").forEach((n) => { n.hidden = kind !== "doc"; });
+  f.elements.id.value = content.id || ""; f.elements.id.readOnly = Boolean(editing);
+  f.elements.category.value = content.category || "product";
+  f.elements.question.value = content.question || ""; f.elements.answer.value = content.answer || "";
+  f.elements.alt_questions.value = (content.alt_questions || []).join("\n");
+  f.elements.title.value = content.title || ""; f.elements.body.value = content.kind === "doc" ? content.body || "" : "";
+  f.elements.tags.value = (content.tags || []).join(","); f.elements.note.value = "";
+  $("#edit-error").textContent = "";
+}
+
+$("#new-faq").addEventListener("click", () => {
+  editing = null;
+  $("#edit-title").textContent = "新建问答";
+  fillForm("faq", {});
+  ["#edit-delete", "#edit-discard", "#edit-publish"].forEach((s) => { $(s).hidden = true; });
+  $("#versions").replaceChildren();
+  $("#editor").showModal();
+});
+
+async function openEditor(id) {
+  editing = await api("GET", `/v1/kb/documents/${encodeURIComponent(id)}`);
+  const latest = editing.versions[0];
+  $("#edit-title").textContent = `${KIND[editing.kind]} · ${editing.title}`;
+  fillForm(editing.kind, latest.content);
+  $("#edit-delete").hidden = false;
+  $("#edit-publish").hidden = editing.draft_version === null;
+  $("#edit-discard").hidden = editing.draft_version === null || editing.published_version === null;
+  renderVersions();
+  $("#editor").showModal();
+}
+
+function renderVersions() {
+  const rows = editing.versions.map((v) => {
+    const live = v.number === editing.published_version, draft = v.number === editing.draft_version;
+    const action = live || draft ? el("span", {}, live ? badge("published") : badge("draft"))
+      : el("button", { type: "button", class: "link", onclick: () => rollback(v.number) }, "回滚到此版本");
+    return el("tr", {}, el("td", {}, `v${v.number}`), el("td", {}, v.note), el("td", {}, v.author),
+      el("td", { class: "muted" }, when(v.created_at)), el("td", {}, action));
+  });
+  $("#versions").replaceChildren(el("h2", {}, "版本历史"),
+    el("table", {}, el("tbody", {}, ...rows)));
+}
+
+async function rollback(number) {
+  if (!confirm(`回滚到 v${number}？该版本的内容将作为新版本立即发布。`)) return;
+  try { await api("POST", `/v1/kb/documents/${encodeURIComponent(editing.id)}/rollback`, { version: number });
+    toast(`已回滚到 v${number}`); $("#editor").close(); loadDocs(); } catch (err) { $("#edit-error").textContent = explain(err); }
+}
+
+$("#edit-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const f = e.target, kind = f.dataset.kind;
+  const body = { kind, category: f.elements.category.value, note: f.elements.note.value,
+    tags: f.elements.tags.value.split(",").map((t) => t.trim()).filter(Boolean) };
+  if (kind === "faq") Object.assign(body, { question: f.elements.question.value, answer: f.elements.answer.value,
+    alt_questions: f.elements.alt_questions.value.split("\n").map((q) => q.trim()).filter(Boolean) });
+  else Object.assign(body, { title: f.elements.title.value, body: f.elements.body.value });
+  try {
+    if (editing) await api("PUT", `/v1/kb/documents/${encodeURIComponent(editing.id)}`, body);
+    else await api("POST", "/v1/kb/documents", { ...body, id: f.elements.id.value.trim() });
+    $("#editor").close(); toast("已保存为草稿，发布后生效"); loadDocs();
+  } catch (err) { $("#edit-error").textContent = explain(err); }
+});
+
+$("#edit-cancel").addEventListener("click", () => $("#editor").close());
+$("#edit-publish").addEventListener("click", async () => {
+  try { await api("POST", `/v1/kb/documents/${encodeURIComponent(editing.id)}/publish`); toast("已发布");
+    $("#editor").close(); loadDocs(); } catch (err) { $("#edit-error").textContent = explain(err); }
+});
+$("#edit-discard").addEventListener("click", async () => {
+  try { await api("POST", `/v1/kb/documents/${encodeURIComponent(editing.id)}/discard`); toast("草稿已放弃");
+    $("#editor").close(); loadDocs(); } catch (err) { $("#edit-error").textContent = explain(err); }
+});
+$("#edit-delete").addEventListener("click", async () => {
+  if (!confirm(`删除「${editing.title}」？删除后客户将无法检索到它（历史版本保留在记录中）。`)) return;
+  try { const r = await api("DELETE", `/v1/kb/documents/${encodeURIComponent(editing.id)}`);
+    toast(`已删除，移除 ${r.chunks_removed} 个检索片段`); $("#editor").close(); loadDocs(); }
+  catch (err) { $("#edit-error").textContent = explain(err); }
+});
+
+// Upload with progress -------------------------------------------------------------------------------------
+
+let uploadedIds = [];
+
+$("#upload-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("#upload-error").textContent = "";
+  const form = new FormData(e.target);
+  try {
+    const job = await api("POST", "/v1/kb/uploads", form);
+    $("#job").hidden = false; $("#job-publish").hidden = true;
+    $("#job-label").textContent = job.filename;
+    pollJob(job.id);
+  } catch (err) { $("#upload-error").textContent = explain(err); $("#job").hidden = true; }
+});
+
+async function pollJob(id) {
+  const job = await api("GET", `/v1/kb/jobs/${id}`);
+  const pct = job.total ? Math.round((100 * job.done) / job.total) : 0;
+  $("#job-bar").style.width = `${pct}%`;
+  $("#job-count").textContent = `${job.done} / ${job.total}`;
+  if (job.status === "failed") { $("#job-note").textContent = `处理失败：${job.error || job.error_code}`; return; }
+  if (job.status !== "done") { $("#job-note").textContent = "正在解析并建立索引…"; setTimeout(() => pollJob(id), 400); return; }
+  uploadedIds = job.doc_ids;
+  $("#job-note").textContent = `处理完成：${job.done} 条已存为草稿，可在“检索试用”中选择“含草稿”预览效果。`;
+  $("#job-publish").hidden = false;
+}
+
+$("#job-publish").addEventListener("click", async () => {
+  try { await publish(uploadedIds); $("#job-publish").hidden = true;
+    $("#job-note").textContent = `已发布 ${uploadedIds.length} 条，客户现在可以检索到这些内容。`; }
+  catch (err) { $("#upload-error").textContent = explain(err); }
+});
+
+// Try it ----------------------------------------------------------------------------------------------------
+
+$("#try-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = $("#try-result");
+  try {
+    const r = await api("POST", "/v1/kb/try", { question: $("#try-question").value, scope: $("#try-scope").value });
+    const verdict = el("div", { class: `verdict ${r.answerable ? "yes" : "no"}` },
+      r.answerable ? `可以回答 · 置信度 ${r.confidence.toFixed(2)}` : `置信度 ${r.confidence.toFixed(2)}，低于阈值：机器人会说“不确定”并转人工`);
+    const hits = r.hits.map((h, i) => el("div", { class: "hit" },
+      el("div", { class: "hit-head" },
+        el("span", { class: "hit-title" }, `${i + 1}. ${h.title} `, h.status === "draft" ? badge("draft") : ""),
+        el("span", { class: "scores" }, `综合 ${h.score.toFixed(3)} · 向量 ${h.dense.toFixed(3)} · 关键词 ${h.sparse.toFixed(2)}`)),
+      el("pre", {}, h.text), el("code", {}, h.doc_id)));
+    out.replaceChildren(verdict, ...hits);
+  } catch (err) { out.replaceChildren(el("p", { class: "error" }, explain(err))); }
+});
+
+// Gap report --------------------------------------------------------------------------------------------------
+
+$("#gap-days").addEventListener("change", loadGaps);
+
+async function loadGaps() {
+  const r = await api("GET", `/v1/kb/gaps?days=${$("#gap-days").value}`);
+  const rows = r.gaps.map((g) => el("tr", {}, el("td", {}, g.question), el("td", { class: "num" }, String(g.count)),
+    el("td", { class: "muted" }, g.examples.join("；")), el("td", { class: "muted" }, when(g.last_asked))));
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "4", class: "muted" }, "这段时间没有未能回答的问题。")));
+  $("#gap-rows").replaceChildren(...rows);
+}
+
+start();
