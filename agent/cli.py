@@ -70,8 +70,8 @@ def _ingest(settings: Settings, folder: Path) -> int:
     from sqlalchemy.orm import sessionmaker
 
     from agent.factory import build_engine, build_knowledge
-    from agent.kb_catalog import KbCatalog
     from agent.kb_admin import import_and_sync
+    from agent.kb_catalog import KbCatalog
     from agent.models import Base
     from knowledge import IngestError
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from agent import kb_models  # noqa: F401  (registers the knowledge catalog tables on Base)
 from agent.classify import MessageClassifier
 from agent.identity import Pseudonymizer
-from agent import kb_models  # noqa: F401  (registers the knowledge catalog tables on Base)
 from agent.models import Base
 from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder

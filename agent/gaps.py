@@ -38,7 +38,9 @@ class Gap:
     mean_confidence: float | None = None
 
 
-def unanswered(session: Session, since: datetime, threshold: float, limit: int = MAX_MESSAGES) -> list[Message]:
+def unanswered(
+    session: Session, since: datetime, threshold: float, limit: int = MAX_MESSAGES
+) -> list[Message]:
     stmt = (
         select(Message)
         .where(

@@ -85,8 +85,13 @@ class KbCatalog:
             rows = [r for r in rows if r.status == status or (status == "draft" and r.draft_version)]
         needle = query.strip().lower()
         if needle:
-            rows = [r for r in rows if needle in r.id.lower() or needle in r.title.lower()
-                    or needle in self._latest_text(session, r).lower()]
+            rows = [
+                r
+                for r in rows
+                if needle in r.id.lower()
+                or needle in r.title.lower()
+                or needle in self._latest_text(session, r).lower()
+            ]
         return rows
 
     def get(self, session: Session, doc_id: str) -> KbDocument:
@@ -134,11 +139,13 @@ class KbCatalog:
         if row is not None and exists and row.kind != doc.kind:
             raise CatalogError("conflict", f"document {doc.id} is a {row.kind}, not a {doc.kind}")
         if row is None:
-            row = KbDocument(id=doc.id, kind=doc.kind, title=doc.title, category=doc.category, source=doc.source)
+            row = KbDocument(
+                id=doc.id, kind=doc.kind, title=doc.title, category=doc.category, source=doc.source
+            )
             session.add(row)
         elif row.deleted:
             row.deleted, row.published_version, row.draft_version = False, None, None
-        version = self._add_version(session, row, doc, actor.username, note or "draft")
+        version = self._add_version(session, row, doc, actor.username, note or "草稿")
         row.draft_version = version.number
         self._describe(row, doc, actor.username)
         session.flush()
@@ -178,7 +185,7 @@ class KbCatalog:
         row = self.get(session, doc_id)
         old = self.version(session, doc_id, number)
         doc = from_content(old.content)
-        version = self._add_version(session, row, doc, actor.username, f"rollback to v{number}")
+        version = self._add_version(session, row, doc, actor.username, f"回滚到 v{number}")
         had_draft = row.draft_version is not None
         row.published_version, row.draft_version = version.number, None
         self._describe(row, doc, actor.username)
@@ -218,19 +225,26 @@ class KbCatalog:
                 report.unchanged.append(doc.id)
                 continue
             if row is None:
-                row = KbDocument(id=doc.id, kind=doc.kind, title=doc.title, category=doc.category, source=doc.source)
+                row = KbDocument(
+                    id=doc.id, kind=doc.kind, title=doc.title, category=doc.category, source=doc.source
+                )
                 session.add(row)
                 report.added.append(doc.id)
             else:
                 report.updated.append(doc.id)
-            version = self._add_version(session, row, doc, "system", f"imported from {Path(doc.source).name}")
+            version = self._add_version(session, row, doc, "system", f"从 {Path(doc.source).name} 导入")
             row.published_version, row.file_hash = version.number, digest
             self._describe(row, doc, "system")
             session.flush()
         if report.added or report.updated:
             audit.record(
-                session, None, "kb.import", "kb_folder", str(folder),
-                added=len(report.added), updated=len(report.updated),
+                session,
+                None,
+                "kb.import",
+                "kb_folder",
+                str(folder),
+                added=len(report.added),
+                updated=len(report.updated),
             )
         return report
 
@@ -255,9 +269,7 @@ class KbCatalog:
         # never knew (ingested straight into the store by other tools) are left alone.
         deleted = set(session.scalars(select(KbDocument.id).where(KbDocument.deleted.is_(True))))
         extra = [
-            doc_id
-            for doc_id in stored
-            if doc_id not in wanted and (doc_id in deleted or is_draft_id(doc_id))
+            doc_id for doc_id in stored if doc_id not in wanted and (doc_id in deleted or is_draft_id(doc_id))
         ]
         for doc_id in extra:
             self.knowledge.delete_document(doc_id)
@@ -265,7 +277,9 @@ class KbCatalog:
 
     # Helpers ---------------------------------------------------------------------------------------
 
-    def _add_version(self, session: Session, row: KbDocument, doc: Document, author: str, note: str) -> KbVersion:
+    def _add_version(
+        self, session: Session, row: KbDocument, doc: Document, author: str, note: str
+    ) -> KbVersion:
         last = session.scalar(select(func.max(KbVersion.number)).where(KbVersion.doc_id == row.id)) or 0
         version = KbVersion(
             doc_id=row.id,

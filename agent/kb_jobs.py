@@ -49,7 +49,7 @@ class UploadJobs:
                     self._update(job_id, status="failed", error_code="actor_gone", error="account removed")
                     return
                 try:
-                    self.catalog.save_draft(session, actor, doc, note=f"uploaded in {job_id}")
+                    self.catalog.save_draft(session, actor, doc, note=f"上传（{job_id}）")
                     session.commit()
                 except KnowledgeError as exc:
                     session.rollback()

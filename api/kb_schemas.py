@@ -18,7 +18,9 @@ class KbContentIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: Literal["doc", "faq"]
-    title: str | None = Field(default=None, max_length=200, description="Articles; an FAQ's title is its question")
+    title: str | None = Field(
+        default=None, max_length=200, description="Articles; an FAQ's title is its question"
+    )
     category: Category
     tags: list[str] = Field(default_factory=list, max_length=20)
     body: str | None = Field(default=None, max_length=200_000, description="Markdown, for articles")

@@ -51,7 +51,9 @@ def parse_upload(filename: str, data: bytes, meta: UploadMeta | None = None) -> 
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise UploadError("unsupported_format", name, f"unsupported file type {suffix or '(none)'}; use {allowed}")
+        raise UploadError(
+            "unsupported_format", name, f"unsupported file type {suffix or '(none)'}; use {allowed}"
+        )
     if not data.strip():
         raise UploadError("empty_file", name, "the file is empty")
     if suffix in RICH_SUFFIXES:

@@ -13,7 +13,14 @@ from dataclasses import replace
 from knowledge.base import KnowledgeBase
 from knowledge.chunk import Chunk
 from knowledge.chunking import IndexEntry
-from knowledge.retriever import DENSE_CANDIDATES, PUBLISHED, SPARSE_CANDIDATES, Candidates, KeywordIndex, Retrieval
+from knowledge.retriever import (
+    DENSE_CANDIDATES,
+    PUBLISHED,
+    SPARSE_CANDIDATES,
+    Candidates,
+    KeywordIndex,
+    Retrieval,
+)
 
 DRAFT = "draft"
 DRAFT_SUFFIX = "@draft"

@@ -67,7 +67,9 @@ def _refuse(exc: CatalogError | KnowledgeError) -> KbRequestError:
 
 def _detail(catalog: KbCatalog, session: Session, row: KbDocument) -> KbDocumentDetail:
     versions = [KbVersionOut.model_validate(v) for v in catalog.versions(session, row.id)]
-    return KbDocumentDetail.model_validate({**KbDocumentOut.model_validate(row).model_dump(), "versions": versions})
+    return KbDocumentDetail.model_validate(
+        {**KbDocumentOut.model_validate(row).model_dump(), "versions": versions}
+    )
 
 
 def _document(doc_id: str, body: KbContentIn, source: str) -> Document:
@@ -112,11 +114,18 @@ def list_documents(
 
 
 @router.post("/documents", response_model=KbDocumentDetail, status_code=201)
-def create_document(body: KbCreateIn, user: EditorDep, kb: KbAdminDep, session: SessionDep) -> KbDocumentDetail:
+def create_document(
+    body: KbCreateIn, user: EditorDep, kb: KbAdminDep, session: SessionDep
+) -> KbDocumentDetail:
     """A new article or FAQ pair, saved as draft version 1 (not answered until published)."""
     try:
-        kb.catalog.save_draft(session, user, _document(body.id, body, f"editor:{user.username}"),
-                              note=body.note or "created", create=True)
+        kb.catalog.save_draft(
+            session,
+            user,
+            _document(body.id, body, f"editor:{user.username}"),
+            note=body.note or "新建",
+            create=True,
+        )
     except (CatalogError, KnowledgeError) as exc:
         session.rollback()
         raise _refuse(exc) from exc
@@ -140,8 +149,9 @@ def edit_document(
     """Save an edit as a new draft version; the published version stays live until the draft is published."""
     try:
         row = kb.catalog.get(session, doc_id)
-        kb.catalog.save_draft(session, user, _document(doc_id, body, row.source), note=body.note or "edited",
-                              create=False)
+        kb.catalog.save_draft(
+            session, user, _document(doc_id, body, row.source), note=body.note or "编辑", create=False
+        )
     except (CatalogError, KnowledgeError) as exc:
         session.rollback()
         raise _refuse(exc) from exc
@@ -305,7 +315,14 @@ def gaps(
     return GapReportOut(
         days=days,
         threshold=threshold,
-        gaps=[GapOut(question=g.question, count=g.count, last_asked=g.last_asked, examples=g.examples,
-                     mean_confidence=g.mean_confidence) for g in report],
+        gaps=[
+            GapOut(
+                question=g.question,
+                count=g.count,
+                last_asked=g.last_asked,
+                examples=g.examples,
+                mean_confidence=g.mean_confidence,
+            )
+            for g in report
+        ],
     )
-

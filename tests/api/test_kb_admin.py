@@ -61,9 +61,17 @@ def chat_sources(client: TestClient, text: str) -> list[str]:
 
 ENDPOINTS = [
     ("get", "/v1/kb/documents", None),
-    ("post", "/v1/kb/documents", {"id": "x", "kind": "faq", "category": "fee", "question": "q", "answer": "a"}),
+    (
+        "post",
+        "/v1/kb/documents",
+        {"id": "x", "kind": "faq", "category": "fee", "question": "q", "answer": "a"},
+    ),
     ("get", "/v1/kb/documents/faq-credit-card-lost", None),
-    ("put", "/v1/kb/documents/faq-credit-card-lost", {"kind": "faq", "category": "fee", "question": "q", "answer": "a"}),
+    (
+        "put",
+        "/v1/kb/documents/faq-credit-card-lost",
+        {"kind": "faq", "category": "fee", "question": "q", "answer": "a"},
+    ),
     ("delete", "/v1/kb/documents/faq-credit-card-lost", None),
     ("get", "/v1/kb/documents/faq-credit-card-lost/versions/1", None),
     ("post", "/v1/kb/documents/faq-credit-card-lost/publish", None),
@@ -97,7 +105,9 @@ def test_upload_is_refused_to_agents(client: TestClient, make_staff: StaffFactor
 
 def test_admins_may_use_the_kb_admin(client: TestClient, make_staff: StaffFactory) -> None:
     _, token = make_staff("admin")
-    r = client.get("/v1/kb/documents", params={"q": "信用卡丢了"}, headers={"authorization": f"Bearer {token}"})
+    r = client.get(
+        "/v1/kb/documents", params={"q": "信用卡丢了"}, headers={"authorization": f"Bearer {token}"}
+    )
     assert r.status_code == 200
     assert "faq-credit-card-lost" in [d["id"] for d in r.json()]
 
@@ -107,7 +117,9 @@ def test_every_kb_endpoint_is_in_the_openapi_document(client: TestClient) -> Non
     documented = {(m, p) for p, ops in paths.items() for m in ops}
     for method, path, _ in [*ENDPOINTS, ("post", "/v1/kb/uploads", None)]:
         template = (
-            path.replace("faq-credit-card-lost", "{doc_id}").replace("job_x", "{job_id}").replace("/1", "/{number}")
+            path.replace("faq-credit-card-lost", "{doc_id}")
+            .replace("job_x", "{job_id}")
+            .replace("/1", "/{number}")
         )
         assert (method, template) in documented, (method, template)
 
@@ -115,7 +127,9 @@ def test_every_kb_endpoint_is_in_the_openapi_document(client: TestClient) -> Non
 # Listing and reading -------------------------------------------------------------------------------------
 
 
-def test_sample_documents_are_imported_as_published_version_1(client: TestClient, editor: dict[str, str]) -> None:
+def test_sample_documents_are_imported_as_published_version_1(
+    client: TestClient, editor: dict[str, str]
+) -> None:
     listed = client.get("/v1/kb/documents", params={"kind": "doc"}, headers=editor).json()
     assert len(listed) >= 20
     assert {d["kind"] for d in listed} == {"doc"}
@@ -150,7 +164,13 @@ def test_unknown_document_and_version_are_404(client: TestClient, editor: dict[s
     ],
 )
 def test_bad_uploads_are_refused_and_store_nothing(
-    client: TestClient, editor: dict[str, str], services: Services, name: str, data: bytes, status: int, code: str
+    client: TestClient,
+    editor: dict[str, str],
+    services: Services,
+    name: str,
+    data: bytes,
+    status: int,
+    code: str,
 ) -> None:
     before = services.knowledge.store.count()
     r = upload(client, editor, name, data)
@@ -192,7 +212,9 @@ def test_pdf_docx_html_and_markdown_uploads_become_drafts(
         (f"{pdf_id}.pdf", tiny_pdf(["Qinghe Bank vault rental", "Small boxes cost 300 yuan a year."]), {}),
         (
             "rules.docx",
-            docx_bytes("保管箱租用须知", [("租金", "小号保管箱年租金三百元。"), ("钥匙", "钥匙遗失需换锁。")]),
+            docx_bytes(
+                "保管箱租用须知", [("租金", "小号保管箱年租金三百元。"), ("钥匙", "钥匙遗失需换锁。")]
+            ),
             {"doc_id": docx_id, "category": "fee", "tags": "保管箱,租金"},
         ),
         (
@@ -216,7 +238,9 @@ def test_pdf_docx_html_and_markdown_uploads_become_drafts(
     assert "x()" not in html["body"] and "五万美元" in html["body"]
     pdf = client.get(f"/v1/kb/documents/{pdf_id}", headers=editor).json()["versions"][0]["content"]
     assert "300 yuan" in pdf["body"]
-    drafts = {d["id"] for d in client.get("/v1/kb/documents", params={"status": "draft"}, headers=editor).json()}
+    drafts = {
+        d["id"] for d in client.get("/v1/kb/documents", params={"status": "draft"}, headers=editor).json()
+    }
     assert {pdf_id, docx_id, html_id, md_id} <= drafts
     assert services.knowledge.search("Small boxes cost 300 yuan").hits[0].chunk.doc_id != pdf_id
 
@@ -249,13 +273,19 @@ def test_draft_is_not_answered_until_published_then_rollback_and_delete(
     still_live = client.post("/v1/kb/try", json={"question": question}, headers=editor).json()["hits"][0]
     assert "88元" in still_live["text"]  # the edit is a draft; version 1 stays live
     client.post(f"/v1/kb/documents/{doc_id}/publish", headers=editor)
-    assert "100元" in client.post("/v1/kb/try", json={"question": question}, headers=editor).json()["hits"][0]["text"]
+    assert (
+        "100元"
+        in client.post("/v1/kb/try", json={"question": question}, headers=editor).json()["hits"][0]["text"]
+    )
 
     r = client.post(f"/v1/kb/documents/{doc_id}/rollback", json={"version": 1}, headers=editor)
     assert r.status_code == 200
     detail = r.json()
-    assert detail["published_version"] == 3 and detail["versions"][0]["note"] == "rollback to v1"
-    assert "88元" in client.post("/v1/kb/try", json={"question": question}, headers=editor).json()["hits"][0]["text"]
+    assert detail["published_version"] == 3 and detail["versions"][0]["note"] == "回滚到 v1"
+    assert (
+        "88元"
+        in client.post("/v1/kb/try", json={"question": question}, headers=editor).json()["hits"][0]["text"]
+    )
 
     before = services.knowledge.store.count()
     r = client.delete(f"/v1/kb/documents/{doc_id}", headers=editor)
@@ -276,7 +306,13 @@ def test_discarding_a_draft_keeps_the_published_version(
     client: TestClient, editor: dict[str, str], services: Services
 ) -> None:
     doc_id = unique("faq-discard")
-    body = {"id": doc_id, "kind": "faq", "category": "fee", "question": "蓝莓卡补卡要钱吗？", "answer": "蓝莓卡补卡免费。"}
+    body = {
+        "id": doc_id,
+        "kind": "faq",
+        "category": "fee",
+        "question": "蓝莓卡补卡要钱吗？",
+        "answer": "蓝莓卡补卡免费。",
+    }
     assert client.post("/v1/kb/documents", json=body, headers=editor).status_code == 201
     client.post(f"/v1/kb/documents/{doc_id}/publish", headers=editor)
     changed = {**body, "answer": "蓝莓卡补卡收费20元。"}
@@ -303,10 +339,28 @@ def test_gap_report_groups_unanswered_questions_from_redacted_messages(
         session.add(conv)
         session.flush()
         for seq, text in enumerate(asked, start=1):
-            session.add(Message(conversation_id=conv.id, seq=seq, role="customer", text=text,
-                                intent="faq", action="fallback", confidence=0.1))
-        session.add(Message(conversation_id=conv.id, seq=9, role="customer", text="信用卡年费多少",
-                            intent="faq", action="answer", confidence=0.9))
+            session.add(
+                Message(
+                    conversation_id=conv.id,
+                    seq=seq,
+                    role="customer",
+                    text=text,
+                    intent="faq",
+                    action="fallback",
+                    confidence=0.1,
+                )
+            )
+        session.add(
+            Message(
+                conversation_id=conv.id,
+                seq=9,
+                role="customer",
+                text="信用卡年费多少",
+                intent="faq",
+                action="answer",
+                confidence=0.9,
+            )
+        )
         session.commit()
     r = client.get("/v1/kb/gaps", params={"days": 7}, headers=editor)
     assert r.status_code == 200

@@ -104,9 +104,19 @@ async function loadDocs() {
   if ($("#search").value.trim()) params.set("q", $("#search").value.trim());
   if ($("#filter-status").value) params.set("status", $("#filter-status").value);
   if ($("#filter-kind").value) params.set("kind", $("#filter-kind").value);
-  const docs = await api("GET", `/v1/kb/documents?${params}`);
+  allDocs = await api("GET", `/v1/kb/documents?${params}`);
+  shown = PAGE;
+  renderDocs();
+}
+
+const PAGE = 50;
+let allDocs = [], shown = PAGE;
+$("#more").addEventListener("click", () => { shown += PAGE; renderDocs(); });
+
+function renderDocs() {
+  const docs = allDocs;
   const rows = $("#doc-rows");
-  rows.replaceChildren(...docs.map((d) => {
+  rows.replaceChildren(...docs.slice(0, shown).map((d) => {
     const check = el("input", { type: "checkbox", class: "row-check", value: d.id, "aria-label": `选择 ${d.title}` });
     if (d.draft_version === null) check.disabled = true;
     check.addEventListener("click", (e) => e.stopPropagation());
@@ -116,7 +126,8 @@ async function loadDocs() {
       el("td", {}, badge(d.status)), el("td", { class: "muted" }, `${when(d.updated_at)} · ${d.updated_by}`));
   }));
   $("#select-all").checked = false;
-  $("#doc-count").textContent = `共 ${docs.length} 条`;
+  $("#more").hidden = docs.length <= shown;
+  $("#doc-count").textContent = `共 ${docs.length} 条，显示 ${Math.min(shown, docs.length)} 条`;
 }
 
 async function publish(ids) {
@@ -222,6 +233,11 @@ $("#edit-delete").addEventListener("click", async () => {
 // Upload with progress -------------------------------------------------------------------------------------
 
 let uploadedIds = [];
+
+$("#upload-file").addEventListener("change", (e) => {
+  const file = e.target.files[0];
+  $("#file-name").textContent = file ? `${file.name}（${(file.size / 1024).toFixed(1)} KB）` : "尚未选择文件";
+});
 
 $("#upload-form").addEventListener("submit", async (e) => {
   e.preventDefault();
