@@ -74,6 +74,7 @@ class Scores:
 class Run:
     """One query set against one ingested base, with every fusion setting scored."""
 
+    key: str  # stable name in metrics.json
     name: str
     queries: int
     documents: int
@@ -110,7 +111,7 @@ def ingest(
 def score_runs(
     name: str,
     faq: str,
-    query_sets: dict[str, Sequence[Query]],
+    query_sets: dict[str, Sequence[Query]],  # "key|title" → queries
     key_of: Callable[[str], str],
     embedder: Embedder,
     faq_indexing: FaqIndexing,
@@ -131,7 +132,8 @@ def score_runs(
                 for fusion in FUSIONS
                 for w in WEIGHTS
             }
-            runs.append(Run(run_name, len(queries), documents, sweep, ingest_seconds, seconds))
+            key, title = run_name.split("|")
+            runs.append(Run(key, title, len(queries), documents, sweep, ingest_seconds, seconds))
     return runs
 
 
@@ -183,18 +185,18 @@ def esun_runs(embedder: Embedder, quick: bool) -> list[Run]:
     def key_of(doc_id: str) -> str:
         return doc_id.split("-")[1]
 
+    as_is = {
+        "esun_traditional|E.SUN, Traditional documents, Traditional questions (as-is)": questions,
+        "esun_simplified_questions|E.SUN, Traditional documents, Simplified questions": simplified_questions,
+    }
     runs = score_runs(
-        "esun-trad",
-        as_faq(_same),
-        {"E.SUN, Traditional documents, Traditional questions (as-is)": questions,
-         "E.SUN, Traditional documents, Simplified questions": simplified_questions},
-        key_of, embedder, DEFAULT_FAQ_INDEXING, DEFAULT_FAQ_KEYWORD_TEXT,
-    )  # fmt: skip
+        "esun-trad", as_faq(_same), as_is, key_of, embedder, DEFAULT_FAQ_INDEXING, DEFAULT_FAQ_KEYWORD_TEXT
+    )
     if not quick:
         runs += score_runs(
             "esun-simp",
             as_faq(simp),
-            {"E.SUN, Simplified documents, Simplified questions": simplified_questions},
+            {"esun_simplified|E.SUN, Simplified documents, Simplified questions": simplified_questions},
             key_of, embedder, DEFAULT_FAQ_INDEXING, DEFAULT_FAQ_KEYWORD_TEXT,
         )  # fmt: skip
     return runs
@@ -213,7 +215,7 @@ def bq_runs(embedder: Embedder, quick: bool) -> list[Run]:
     return score_runs(
         "bq",
         faq,
-        {f"BQ, {len(clusters)} paraphrase clusters": queries},
+        {f"bq|BQ, {len(clusters)} paraphrase clusters": queries},
         lambda doc_id: doc_id.removeprefix("bq-"),
         embedder,
         "questions",
@@ -237,7 +239,7 @@ def run(*, quick: bool, plots_dir: Path) -> Section:
     return Section(
         title="Retrieval on public bank FAQ data",
         markdown=describe(runs, quick, plot),
-        metrics={_slug(r.name): _metrics(r) for r in runs},
+        metrics={r.key: _metrics(r) for r in runs},
         plots=[plot],
         seconds=time.perf_counter() - started,
     )
@@ -336,7 +338,3 @@ def _recall5(s: Scores) -> float:
 
 def _mrr(s: Scores) -> float:
     return s.mrr
-
-
-def _slug(name: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_").replace("__", "_")
