@@ -239,7 +239,13 @@ def run(*, quick: bool, plots_dir: Path) -> Section:
     return Section(
         title="Retrieval on public bank FAQ data",
         markdown=describe(runs, quick, plot),
-        metrics={r.key: _metrics(r) for r in runs},
+        metrics={
+            **{r.key: _metrics(r) for r in runs},
+            "mean_mrr_by_dense_weight": {
+                str(w): round(float(np.mean([r.sweep[("weighted", w)].mrr for r in runs])), 4)
+                for w in WEIGHTS
+            },
+        },
         plots=[plot],
         seconds=time.perf_counter() - started,
     )
@@ -283,7 +289,15 @@ def describe(runs: Sequence[Run], quick: bool, plot: Path) -> str:
             f"Default vs best: MRR gap {gap:.3f} (paired SE {se:.3f}): {verdict}.",
             "",
         ]
-    out += ["### MRR by dense weight (weighted fusion)", ""]
+    mean = {w: float(np.mean([r.sweep[("weighted", w)].mrr for r in runs])) for w in WEIGHTS}
+    best_w = max(WEIGHTS, key=lambda w: mean[w])
+    out += [
+        f"Mean MRR over these runs (weighted fusion): default w={DEFAULT_DENSE_WEIGHT} "
+        f"{mean[DEFAULT_DENSE_WEIGHT]:.3f}, best w={best_w} {mean[best_w]:.3f}.",
+        "",
+        "### MRR by dense weight (weighted fusion)",
+        "",
+    ]
     out.append(
         markdown_table(
             ["dense weight", *[r.name for r in runs]],

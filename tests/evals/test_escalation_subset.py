@@ -10,7 +10,8 @@ from evals import escalation
 def test_quick_escalation_keeps_its_measured_f1_and_beats_the_keyword_baseline(tmp_path: Path) -> None:
     section = escalation.run(quick=True, plots_dir=tmp_path)
     zh, tweets = section.metrics["zh"], section.metrics["tweets_en"]
-    # Measured: zh F1 TODO (baseline TODO); tweets F1 TODO.
+    # Measured: Chinese F1 0.977 (keyword baseline 0.654); tweets F1 0.614; waimai negatives escalated
+    # 0.40 vs positives 0.12.
     assert zh["product"]["f1"] >= 0.9
     assert zh["product"]["f1"] > zh["keyword_baseline"]["f1"]
     assert tweets["product"]["f1"] >= 0.5
