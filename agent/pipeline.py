@@ -37,6 +37,7 @@ from agent.prompts import (
     say,
 )
 from agent.responders import Responder
+from agent.routing import decide
 from agent.state import Action, AgentReply, Citation, IncomingMessage, Turn
 from knowledge import KnowledgeBase
 from privacy import Redactor, detect_language
@@ -178,22 +179,8 @@ class Agent:
             turn.action = Action.HUMAN_MODE
         elif not turn.addressed:
             turn.action = Action.SILENT
-        elif c.intent == Intent.URGENT:
-            turn.action, turn.handoff_reason = Action.HANDOFF, "urgent_risk"
-        elif c.intent == Intent.COMPLAINT:
-            turn.action, turn.handoff_reason = Action.HANDOFF, "complaint"
-        elif c.intent == Intent.HUMAN:
-            turn.action, turn.handoff_reason = Action.HANDOFF, "human_request"
-        elif c.intent == Intent.ACCOUNT:
-            private = msg.channel == "group"
-            turn.action = Action.PRIVATE_FOLLOWUP if private else Action.HANDOFF
-            turn.handoff_reason = "account"
-        elif c.intent == Intent.CHITCHAT:
-            turn.action = Action.SMALLTALK
-        elif c.intent == Intent.OUT_OF_SCOPE:
-            turn.action = Action.FALLBACK
         else:
-            turn.action = Action.ANSWER
+            turn.action, turn.handoff_reason = decide(c.intent, msg.channel)
         return turn
 
     def retrieve(self, turn: Turn) -> Turn:
