@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.classify import MessageClassifier
+from agent.events import EventBus
 from agent.identity import Pseudonymizer
 from agent.models import Base
 from agent.pipeline import Agent, AgentConfig
@@ -38,6 +39,7 @@ class Services:
     classifier: MessageClassifier
     responder: Responder
     agent: Agent
+    events: EventBus
 
     def close(self) -> None:
         self.engine.dispose()
@@ -127,4 +129,5 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         classifier=classifier,
         responder=responder,
         agent=agent,
+        events=EventBus(),
     )

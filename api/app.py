@@ -16,11 +16,24 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from agent.factory import Services, build_services
 from agent.settings import Settings, get_settings
 from api.errors import error_body, install_error_handlers
-from api.routes import audit, auth, chat, conversations, groups, handoffs, health, staff
+from api.routes import (
+    audit,
+    auth,
+    chat,
+    conversations,
+    groups,
+    handoffs,
+    health,
+    pages,
+    sources,
+    staff,
+    widget,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +71,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             )
         return await call_next(request)
 
-    for module in (health, chat, groups, conversations, handoffs, auth, staff, audit):
+    for module in (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, pages):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
 
 
