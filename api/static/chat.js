@@ -35,14 +35,21 @@
     },
   };
   const KEY = "qinghe-widget";
+  // Storage throws in a third-party iframe when the browser blocks third-party storage: then the
+  // conversation simply lasts as long as the page.
+  const store = (area) => ({
+    get: (k) => { try { return window[area].getItem(k); } catch (e) { return null; } },
+    set: (k, v) => { try { window[area].setItem(k, v); } catch (e) { /* blocked */ } },
+  });
+  const local = store("localStorage"), tab = store("sessionStorage");
   const params = new URLSearchParams(location.search);
-  let lang = params.get("lang") || localStorage.getItem(KEY + "-lang") ||
+  let lang = params.get("lang") || local.get(KEY + "-lang") ||
     ((navigator.language || "zh").toLowerCase().startsWith("zh") ? "zh" : "en");
   if (!STRINGS[lang]) lang = "zh";
   const t = (k, ...a) => { const v = STRINGS[lang][k]; return typeof v === "function" ? v(...a) : v; };
   const $ = (id) => document.getElementById(id);
   const log = $("log"), input = $("input"), form = $("composer");
-  let token = sessionStorage.getItem(KEY);
+  let token = tab.get(KEY);
   let busy = false;
 
   function applyStrings() {
@@ -125,7 +132,7 @@
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ language: lang }),
     });
     token = (await r.json()).token;
-    sessionStorage.setItem(KEY, token);
+    tab.set(KEY, token);
   }
 
   async function restore() {
@@ -221,7 +228,7 @@
     const text = input.value.trim(); input.value = "";
     if (text) send(text);
   };
-  $("lang").onclick = () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem(KEY + "-lang", lang); applyStrings(); };
+  $("lang").onclick = () => { lang = lang === "zh" ? "en" : "zh"; local.set(KEY + "-lang", lang); applyStrings(); };
   if (params.get("embed") === "1") {
     document.body.classList.add("embedded");
     $("close").hidden = false;

@@ -47,7 +47,7 @@ def test_handoff_appears_live_then_the_agent_claims_and_the_customer_reads_the_r
     expect(item).to_be_visible()  # arrived over SSE: the console page was never reloaded
     item.click()
     expect(staff.locator(".detail-head h2")).to_contain_text("排了两个小时队")
-    staff.get_by_role("button", name="认领").click()
+    staff.get_by_role("button", name="认领", exact=True).click()
     expect(customer.locator(".notice", has_text="已加入对话")).to_be_visible()
     staff.get_by_label("回复客户").fill("您好，非常抱歉让您久等，我是客服专员，已为您登记投诉。")
     staff.get_by_role("button", name="发送回复").click()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from tests.web.conftest import screenshot
 
@@ -82,14 +85,9 @@ def test_embed_script_opens_the_chat_on_a_plain_host_page(
         f"<script src='{live_url}/widget.js' defer></script></body></html>"
     )
     page = new_page()
+    with _host_site(host) as host_url:  # another origin than the app's, as on a bank's website
+        page.goto(host_url)
 
-    def serve(route: Route) -> None:
-        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=host)
-
-    # Another origin (localhost vs 127.0.0.1), still loopback: Chromium blocks public→private requests.
-    host_url = live_url.replace("127.0.0.1", "localhost") + "/bank-home.html"
-    page.route(host_url, serve)
-    page.goto(host_url)
     launcher = page.get_by_role("button", name="在线客服")
     launcher.click()
     chat = page.frame_locator("#qh-panel")
@@ -100,3 +98,29 @@ def test_embed_script_opens_the_chat_on_a_plain_host_page(
     chat.get_by_role("button", name="关闭").click()
     expect(page.locator("#qh-panel")).to_be_hidden()
     expect(launcher).to_have_attribute("aria-expanded", "false")
+
+
+@contextmanager
+def _host_site(html: str) -> Iterator[str]:
+    """A plain static web server on another loopback port, standing for the bank's own website."""
+    body = html.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
