@@ -79,6 +79,10 @@
 
   function render(h) {
     const d = $("detail");
+    // A live refresh re-renders the detail: keep what the agent is typing.
+    const drafts = d.dataset.id === h.id
+      ? ["reply-text", "note-text", "reveal-reason"].map((id) => [id, $(id) ? $(id).value : ""]) : [];
+    d.dataset.id = h.id;
     d.replaceChildren();
     const head = el("div", "detail-head");
     const title = el("h2", "", h.summary.question || "会话");
@@ -169,6 +173,7 @@
     nf.onsubmit = (e) => { e.preventDefault(); act(async () => { await api(`/v1/handoffs/${h.id}/notes`, { text: ni.value }); }); };
     notes.append(nl, nf);
     d.append(notes);
+    drafts.forEach(([id, value]) => { if ($(id) && value) $(id).value = value; });
   }
 
   function button(text, fn, id, cls) {
