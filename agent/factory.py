@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent import kb_models  # noqa: F401  (registers the knowledge catalog tables on Base)
 from agent.classify import MessageClassifier
+from agent.events import EventBus
 from agent.identity import Pseudonymizer
 from agent.models import Base
 from agent.pipeline import Agent, AgentConfig
@@ -39,6 +40,7 @@ class Services:
     classifier: MessageClassifier
     responder: Responder
     agent: Agent
+    events: EventBus
 
     def close(self) -> None:
         self.engine.dispose()
@@ -128,4 +130,5 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         classifier=classifier,
         responder=responder,
         agent=agent,
+        events=EventBus(),
     )

@@ -1,4 +1,4 @@
-"""SQL tables: conversations, messages, handoffs, staff accounts and the audit trail.
+"""SQL tables: conversations, messages, handoffs and notes, widget sessions, group outbox, staff, audit.
 
 Only redacted text is ever stored here; originals live encrypted in the privacy vault.
 """
@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -61,6 +61,8 @@ class Message(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     pii_types: Mapped[list[Any]] = mapped_column(default=list)
     citations: Mapped[list[Any]] = mapped_column(default=list)
+    feedback: Mapped[str | None] = mapped_column(String(16))  # "helpful" | "not_helpful" (bot messages)
+    feedback_comment: Mapped[str | None] = mapped_column(Text)  # redacted
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
@@ -78,10 +80,55 @@ class Handoff(Base):
     sentiment: Mapped[float] = mapped_column(Float, default=0.0)
     private_followup: Mapped[bool] = mapped_column(default=False)
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # staff username
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="handoffs")
+    notes: Mapped[list[HandoffNote]] = relationship(
+        order_by="HandoffNote.created_at", cascade="all, delete-orphan"
+    )
+
+
+class HandoffNote(Base):
+    """An internal note on a handoff: staff only, never shown to the customer (text redacted)."""
+
+    __tablename__ = "handoff_notes"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("note"))
+    handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id"), index=True)
+    author: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WidgetSession(Base):
+    """A customer's widget token, bound to one conversation; only its SHA-256 is stored."""
+
+    __tablename__ = "widget_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxMessage(Base):
+    """A staff reply waiting for the group connector to post it in the customer group."""
+
+    __tablename__ = "group_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[str] = mapped_column(String(128), index=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    message_id: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    staff_name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class StaffUser(Base):

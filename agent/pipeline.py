@@ -38,6 +38,7 @@ from agent.prompts import (
 )
 from agent.responders import Responder
 from agent.routing import decide
+from agent.sources import source_url
 from agent.state import Action, AgentReply, Citation, IncomingMessage, Turn
 from knowledge import KnowledgeBase
 from privacy import Redactor, detect_language
@@ -225,7 +226,7 @@ class Agent:
         turn.citations = [
             Citation(
                 title=h.chunk.title,
-                source=h.chunk.source,
+                source=source_url(h.chunk.doc_id),
                 doc_id=h.chunk.doc_id,
                 chunk_id=h.chunk.id,
                 score=round(h.score, 4),

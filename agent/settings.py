@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     # Staff sign-in
     staff_token_ttl_hours: float = 12.0
 
+    # Customer widget
+    widget_token_ttl_hours: float = 24.0
+    stream_piece_chars: int = 4  # the reply streams to the widget in pieces this long
+    stream_piece_delay_s: float = 0.02  # pause between pieces (0 in tests)
+
+    # Handoff console: service-level targets, and customer tiers served first (most important first)
+    sla_first_response_hours: float = 24.0
+    sla_resolution_hours: float = 48.0
+    priority_tiers: list[str] = Field(default_factory=lambda: ["private", "vip", "premium"])
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.environment == "production":

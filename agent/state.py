@@ -42,7 +42,7 @@ class IncomingMessage:
 @dataclass(frozen=True)
 class Citation:
     title: str
-    source: str
+    source: str  # a URL path (/v1/sources/{doc_id}), never a file path
     doc_id: str
     chunk_id: str
     score: float

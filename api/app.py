@@ -16,12 +16,27 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from agent.factory import Services, build_services
 from agent.kb_admin import build_kb_admin, import_and_sync
 from agent.settings import Settings, get_settings
 from api.errors import error_body, install_error_handlers
-from api.routes import admin_pages, audit, auth, chat, conversations, groups, handoffs, health, kb, staff
+from api.routes import (
+    admin_pages,
+    audit,
+    auth,
+    chat,
+    conversations,
+    groups,
+    handoffs,
+    health,
+    kb,
+    pages,
+    sources,
+    staff,
+    widget,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +77,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             )
         return await call_next(request)
 
-    for module in (health, chat, groups, conversations, handoffs, auth, staff, audit, kb, admin_pages):
+    routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb)
+    for module in (*routers, admin_pages, pages):
         app.include_router(module.router)
     app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
 
 

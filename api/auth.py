@@ -3,6 +3,8 @@
 A staff request carries `Authorization: Bearer <token>` (API clients) or the `staff_token` cookie set at
 login (the console pages; SameSite=Strict, HttpOnly). Roles: agent (handoffs), editor (knowledge base),
 admin (everything, staff accounts, audit trail).
+
+Customers carry a widget token (`X-Widget-Token`) bound to one conversation.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fastapi import Depends, Request
 
 from agent.models import StaffUser
 from agent.staff import resolve_token
+from agent.widget_sessions import conversation_for
 from api.deps import SessionDep
 from api.errors import Forbidden, Unauthorized
 
@@ -55,3 +58,42 @@ def require_roles(*roles: str) -> Callable[[StaffUser], StaffUser]:
 AgentStaffDep = Annotated[StaffUser, Depends(require_roles("agent"))]
 EditorDep = Annotated[StaffUser, Depends(require_roles("editor"))]
 AdminDep = Annotated[StaffUser, Depends(require_roles("admin"))]
+
+
+WIDGET_HEADER = "x-widget-token"
+
+
+def widget_conversation(request: Request, session: SessionDep) -> str:
+    """The conversation id bound to the request's widget token (header `X-Widget-Token`)."""
+    token = request.headers.get(WIDGET_HEADER, "").strip()
+    if not token:
+        raise Unauthorized("Start a widget session first (POST /v1/widget/sessions).")
+    conversation_id = conversation_for(session, token)
+    if conversation_id is None:
+        raise Unauthorized("The widget session is invalid or has expired; start a new one.")
+    return conversation_id
+
+
+WidgetDep = Annotated[str, Depends(widget_conversation)]
+
+
+def conversation_reader(request: Request, session: SessionDep) -> Callable[[str], None]:
+    """A check that the caller is agent/admin staff or holds the widget token of that conversation."""
+    staff_token = request_token(request)
+    widget_token = request.headers.get(WIDGET_HEADER, "").strip()
+    staff = resolve_token(session, staff_token) if staff_token else None
+    owned = conversation_for(session, widget_token) if widget_token else None
+
+    def check(conversation_id: str) -> None:
+        if staff is not None and staff.role in ("agent", "admin"):
+            return
+        if owned == conversation_id:
+            return
+        if staff is None and owned is None:
+            raise Unauthorized("Sign in as staff, or use the widget token of this conversation.")
+        raise Forbidden("You may not read this conversation.")
+
+    return check
+
+
+ConversationReaderDep = Annotated[Callable[[str], None], Depends(conversation_reader)]

@@ -32,7 +32,7 @@ class GroupMessageIn(BaseModel):
 
 class CitationOut(BaseModel):
     title: str
-    source: str
+    source: str = Field(description="URL path of the published source page, /v1/sources/{doc_id}")
     doc_id: str
     chunk_id: str
     score: float
@@ -79,6 +79,7 @@ class MessageOut(BaseModel):
     action: str | None
     pii_types: list[str]
     citations: list[dict[str, Any]]
+    feedback: str | None = None
     created_at: datetime
 
 

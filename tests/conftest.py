@@ -42,6 +42,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
         "database_url": None,
         "chroma_url": None,
         "llm_backend": "extractive",
+        "stream_piece_delay_s": 0.0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from agent import console
+from agent.models import OutboxMessage
 from agent.state import IncomingMessage
-from api.deps import AgentDep, SettingsDep
+from api.auth import AgentStaffDep
+from api.console_schemas import OutboxItemOut
+from api.deps import ServicesDep, SessionDep, SettingsDep
 from api.schemas import GroupMessageIn, ReplyOut
 from api.validation import check_text
 
@@ -19,7 +24,7 @@ GroupId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[\w.@:-]+
 
 @router.post("/{group_id}/messages", response_model=ReplyOut)
 async def group_message(
-    group_id: GroupId, body: GroupMessageIn, agent: AgentDep, settings: SettingsDep
+    group_id: GroupId, body: GroupMessageIn, services: ServicesDep, settings: SettingsDep
 ) -> ReplyOut:
     """One message posted in a customer group; `reply` is null when the bot stays silent."""
     check_text(body.text, settings.max_message_chars)
@@ -31,4 +36,30 @@ async def group_message(
         mentions=tuple(body.mentions),
         customer_tier=body.customer_tier,
     )
-    return ReplyOut.from_reply(await run_in_threadpool(agent.handle, message))
+    reply = await run_in_threadpool(services.agent.handle, message)
+    console.announce_turn(services.events, reply)
+    return ReplyOut.from_reply(reply)
+
+
+@router.get("/{group_id}/outbox", response_model=list[OutboxItemOut])
+def outbox(
+    group_id: GroupId,
+    _: AgentStaffDep,
+    session: SessionDep,
+    after: Annotated[
+        int, Query(ge=0, description="Return items with id > after (the last id you posted)")
+    ] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[OutboxItemOut]:
+    """Staff replies waiting to be posted in the group, oldest first.
+
+    The group connector (WeCom bot etc.) polls this with a staff token (role agent) and keeps the last
+    id it posted as `after`; items are never deleted by reading, so a crashed connector can resume.
+    """
+    stmt = (
+        select(OutboxMessage)
+        .where(OutboxMessage.group_id == group_id, OutboxMessage.id > after)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return [OutboxItemOut.model_validate(m) for m in session.scalars(stmt)]

@@ -16,12 +16,20 @@ from sqlalchemy import func, select
 from agent.factory import Services
 from agent.models import Message
 from api.app import create_app
+from tests.conftest import StaffFactory
 
 
 @pytest.fixture(scope="module")
 def client(services: Services) -> Iterator[TestClient]:
     with TestClient(create_app(services=services)) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def staff_headers(make_staff: StaffFactory) -> dict[str, str]:
+    """Transcripts and handoffs need agent (or admin) staff since the console landed."""
+    _, token = make_staff("agent")
+    return {"authorization": f"Bearer {token}"}
 
 
 def message_count(services: Services) -> int:
@@ -36,13 +44,16 @@ def test_healthz_reports_the_configuration(client: TestClient) -> None:
     assert body["llm_backend"] == "extractive"
 
 
-def test_chat_round_trip_and_conversation_read_back(client: TestClient) -> None:
+def test_chat_round_trip_and_conversation_read_back(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
     r = client.post("/v1/chat", json={"text": "跨行转账要手续费吗？"})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["action"] == "answer"
     assert body["citations"]
-    conv = client.get(f"/v1/conversations/{body['conversation_id']}").json()
+    assert body["citations"][0]["source"].startswith("/v1/sources/"), "a URL, never a file path"
+    conv = client.get(f"/v1/conversations/{body['conversation_id']}", headers=staff_headers).json()
     assert [m["role"] for m in conv["messages"]] == ["customer", "bot"]
     follow = client.post(
         "/v1/chat", json={"text": "那手机银行呢", "conversation_id": body["conversation_id"]}
@@ -58,14 +69,14 @@ def test_group_message_endpoint_stays_silent_on_chatter(client: TestClient) -> N
     assert r.json()["action"] == "silent"
 
 
-def test_handoffs_list_and_detail(client: TestClient) -> None:
+def test_handoffs_list_and_detail(client: TestClient, staff_headers: dict[str, str]) -> None:
     r = client.post("/v1/chat", json={"text": "我的卡被盗刷了两万块，不是我本人操作的！"})
     handoff_id = r.json()["handoff_id"]
     assert handoff_id
-    listed = client.get("/v1/handoffs", params={"status": "open"}).json()
+    listed = client.get("/v1/handoffs", params={"status": "open"}, headers=staff_headers).json()
     assert listed[0]["urgency"] == "urgent", "urgent risk cases are first in the queue"
     assert handoff_id in [h["id"] for h in listed]
-    detail = client.get(f"/v1/handoffs/{handoff_id}").json()
+    detail = client.get(f"/v1/handoffs/{handoff_id}", headers=staff_headers).json()
     assert detail["summary"]["suggested_next_step"]
     assert detail["category"] == "urgent_risk"
 
@@ -98,10 +109,17 @@ def test_handoffs_list_and_detail(client: TestClient) -> None:
     ],
 )
 def test_bad_input_gets_a_4xx_with_a_code_and_stores_nothing(
-    client: TestClient, services: Services, method: str, url: str, payload: object, status: int, code: str
+    client: TestClient,
+    services: Services,
+    staff_headers: dict[str, str],
+    method: str,
+    url: str,
+    payload: object,
+    status: int,
+    code: str,
 ) -> None:
     before = message_count(services)
-    r = client.request(method, url, json=payload)
+    r = client.request(method, url, json=payload, headers=staff_headers)
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code
     assert message_count(services) == before

@@ -1,0 +1,93 @@
+"""Bodies of the handoff console's endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas import MessageOut
+
+Outcome = Literal[
+    "answered", "resolved_by_phone", "account_action", "complaint_registered", "no_response", "other"
+]
+
+
+class SlaOut(BaseModel):
+    first_response_due: datetime
+    resolution_due: datetime
+    first_response_breached: bool
+    resolution_breached: bool
+
+
+class QueueItemOut(BaseModel):
+    id: str
+    conversation_id: str
+    status: str
+    reason: str
+    category: str
+    urgency: str
+    sentiment: float
+    customer_tier: str | None
+    channel: str
+    question: str
+    claimed_by: str | None
+    created_at: datetime
+    sla: SlaOut
+
+
+class NoteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    author: str
+    text: str
+    created_at: datetime
+
+
+class HandoffDetailOut(QueueItemOut):
+    summary: dict[str, Any]
+    outcome: str | None
+    group_id: str | None
+    mode: str
+    messages: list[MessageOut] = Field(description="The redacted transcript")
+    notes: list[NoteOut]
+    placeholders: list[str] = Field(description="Redacted values staff with can_reveal may reveal")
+
+
+class StaffTextIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class ResolveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Outcome
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RevealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    placeholder: str = Field(pattern=r"^<[A-Z_]+_\d+>$")
+    reason: str = Field(min_length=4, max_length=500, description="Why the original is needed (audited)")
+
+
+class RevealOut(BaseModel):
+    placeholder: str
+    original: str
+
+
+class OutboxItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    group_id: str
+    conversation_id: str
+    message_id: str
+    text: str
+    staff_name: str
+    created_at: datetime

@@ -1,0 +1,49 @@
+/* Embed: <script src="https://YOUR-HOST/widget.js" defer></script> adds a chat launcher to any page.
+   The panel is an iframe of the chat page on our origin, so the host page's CSS and scripts cannot
+   reach the conversation (and its token) and ours cannot disturb the host page. */
+(function () {
+  "use strict";
+  if (window.__qingheWidget) return;
+  window.__qingheWidget = true;
+  var script = document.currentScript;
+  var origin = new URL(script ? script.src : "/widget.js", location.href).origin;
+  var zh = (navigator.language || "zh").toLowerCase().indexOf("zh") === 0;
+  var css = "#qh-launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;" +
+    "padding:12px 18px;border:0;border-radius:999px;background:#1e7f5a;color:#fff;font:600 15px/1 system-ui,'PingFang SC','Microsoft YaHei',sans-serif;" +
+    "box-shadow:0 8px 24px rgba(15,61,46,.3);cursor:pointer}#qh-launcher:hover{background:#17694a}" +
+    "#qh-launcher:focus-visible{outline:3px solid #7cc4a2;outline-offset:2px}" +
+    "#qh-panel{position:fixed;right:20px;bottom:84px;z-index:2147483000;width:380px;height:600px;max-height:calc(100vh - 104px);" +
+    "border:0;border-radius:14px;box-shadow:0 16px 48px rgba(15,61,46,.28);background:#fff}" +
+    "@media (max-width:520px){#qh-panel{right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}}";
+  var style = document.createElement("style");
+  style.textContent = css;
+  document.head.appendChild(style);
+  var button = document.createElement("button");
+  button.id = "qh-launcher";
+  button.type = "button";
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-controls", "qh-panel");
+  button.textContent = zh ? "在线客服" : "Chat with us";
+  var frame = null;
+  function open() {
+    if (!frame) {
+      frame = document.createElement("iframe");
+      frame.id = "qh-panel";
+      frame.title = zh ? "青禾银行在线客服" : "Qinghe Bank chat";
+      frame.src = origin + "/?embed=1";
+      document.body.appendChild(frame);
+    }
+    frame.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+  }
+  function close() {
+    if (frame) frame.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  }
+  button.addEventListener("click", function () { frame && !frame.hidden ? close() : open(); });
+  window.addEventListener("message", function (e) {
+    if (e.origin === origin && e.data && e.data.type === "qinghe-widget-close") close();
+  });
+  document.body.appendChild(button);
+})();

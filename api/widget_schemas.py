@@ -1,0 +1,46 @@
+"""Bodies of the customer widget's endpoints."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: Literal["zh", "en"] = "zh"
+    customer_tier: str | None = Field(default=None, max_length=32)
+
+
+class SessionOut(BaseModel):
+    token: str = Field(
+        description="Send as the X-Widget-Token header; it reads and writes this conversation only"
+    )
+    conversation_id: str
+    expires_in_s: int
+
+
+class TextIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=20_000, description="Raw customer text; redacted before it is stored")
+
+
+class PreviewOut(BaseModel):
+    redacted: str = Field(description="The message as it would be stored (unnumbered placeholders)")
+    pii_types: list[str]
+    warn: bool = Field(description="True when it holds an ID, bank card or passport number")
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    helpful: bool
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class SourceLink(BaseModel):
+    title: str
+    url: str
