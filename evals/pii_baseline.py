@@ -12,7 +12,8 @@ from functools import lru_cache
 
 import spacy
 import tldextract
-from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import predefined_recognizers as predefined
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
 from privacy.nlp_engine import ENGLISH_MODEL
@@ -37,7 +38,39 @@ def build_presidio_default() -> AnalyzerEngine:
     tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
     engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": ENGLISH_MODEL}])
     engine.nlp = {"en": spacy.load(ENGLISH_MODEL)}  # type: ignore[assignment]  # no download
-    return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for recognizer in _default_english_recognizers():
+        registry.add_recognizer(recognizer)
+    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+
+
+def _default_english_recognizers() -> list[EntityRecognizer]:
+    """The recognizers Presidio's default configuration loads for English, built explicitly.
+
+    Presidio's loader finds classes by name among all `EntityRecognizer` subclasses in the process, and
+    ours include an `EmailRecognizer` too: which one it picks depends on set order. Naming the classes
+    here keeps the baseline Presidio's own.
+    """
+    return [
+        predefined.CreditCardRecognizer(),
+        predefined.UsBankRecognizer(),
+        predefined.UsLicenseRecognizer(),
+        predefined.UsItinRecognizer(),
+        predefined.UsPassportRecognizer(),
+        predefined.UsSsnRecognizer(),
+        predefined.NhsRecognizer(),
+        predefined.CryptoRecognizer(),
+        predefined.DateRecognizer(),
+        predefined.EmailRecognizer(),
+        predefined.IbanRecognizer(),
+        predefined.IpRecognizer(),
+        predefined.MedicalLicenseRecognizer(),
+        predefined.MacAddressRecognizer(),
+        predefined.UuidRecognizer(),
+        predefined.PhoneRecognizer(),
+        predefined.UrlRecognizer(),
+        predefined.SpacyRecognizer(),
+    ]
 
 
 def presidio_default_results(analyzer: AnalyzerEngine, text: str) -> list[RecognizerResult]:

@@ -71,8 +71,8 @@ class _Values:
         return good[:17] + self.rng.choice([c for c in "0123456789X" if c != right])
 
     def id15(self) -> str:
-        """Legacy 15-digit ID: area (6) + YYMMDD + 3-digit sequence."""
-        good = self.id18()
+        """Legacy 15-digit ID (issued until 1999, so born in the 1900s): area (6) + YYMMDD + sequence (3)."""
+        good = str(self.zh.ssn(min_age=30, max_age=90))
         return good[:6] + good[8:14] + f"{self.rng.randrange(1000):03d}"
 
     def card_digits(self, length: int | None = None) -> str:
@@ -112,10 +112,8 @@ class _Values:
 
     def landline(self) -> str:
         area = self.rng.choice(["010", "021", "020", "0755", "0571", "028", "027", "0532", "0731"])
-        digits = 8 if len(area) == 3 else self.rng.choice([7, 8])
-        local = str(self.rng.randrange(2, 10)) + "".join(
-            str(self.rng.randrange(10)) for _ in range(digits - 1)
-        )
+        # Eight-digit local numbers: the seven-digit ones are almost gone.
+        local = str(self.rng.randrange(2, 10)) + "".join(str(self.rng.randrange(10)) for _ in range(7))
         style = self.rng.randrange(6)
         if style == 0:
             return f"{area}-{local}"
