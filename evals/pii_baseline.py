@@ -79,5 +79,7 @@ def presidio_default_results(analyzer: AnalyzerEngine, text: str) -> list[Recogn
     for r in analyzer.analyze(text, language="en"):
         if r.entity_type in NOT_PERSONAL:
             continue
-        results.append(RecognizerResult(DEFAULT_TO_OURS.get(r.entity_type, r.entity_type), r.start, r.end, r.score))
+        results.append(
+            RecognizerResult(DEFAULT_TO_OURS.get(r.entity_type, r.entity_type), r.start, r.end, r.score)
+        )
     return results

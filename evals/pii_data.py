@@ -78,9 +78,7 @@ class _Values:
     def card_digits(self, length: int | None = None) -> str:
         prefixes = ["622202", "622848", "621700", "622588", "621483", "625807", "628888", "436742", "524094"]
         length = length or self.rng.choice([16, 16, 19, 19, 19])
-        body = self.rng.choice(prefixes) + "".join(
-            str(self.rng.randrange(10)) for _ in range(length - 7)
-        )
+        body = self.rng.choice(prefixes) + "".join(str(self.rng.randrange(10)) for _ in range(length - 7))
         return body + _luhn_digit(body)
 
     def card(self) -> str:
@@ -151,7 +149,8 @@ class _Values:
                 "",
                 f"{r.randrange(1, 30)}栋{r.randrange(1, 6)}单元{r.randrange(101, 2800)}室",
                 f"{r.randrange(1, 20)}号楼{r.randrange(101, 1800)}",
-                f"{z.last_name()}{r.choice(['花园', '小区', '家园'])}{r.randrange(1, 20)}栋{r.randrange(101, 2000)}室",
+                f"{z.last_name()}{r.choice(['花园', '小区', '家园'])}"
+                f"{r.randrange(1, 20)}栋{r.randrange(101, 2000)}室",
             ]
         )
         return r.choice([place, f"{z.city_name()}市{z.district()}区", ""]) + street + tail
@@ -186,7 +185,9 @@ class _Values:
 
     def date(self) -> str:
         y, m, d = self.rng.randrange(2019, 2026), self.rng.randrange(1, 13), self.rng.randrange(1, 29)
-        return self.rng.choice([f"{y}-{m:02d}-{d:02d}", f"{y}年{m}月{d}日", f"{y}{m:02d}{d:02d}", f"{m}月{d}号"])
+        return self.rng.choice(
+            [f"{y}-{m:02d}-{d:02d}", f"{y}年{m}月{d}日", f"{y}{m:02d}{d:02d}", f"{m}月{d}号"]
+        )
 
     def amount(self) -> str:
         value = self.rng.choice([self.rng.randrange(50, 500_000), self.rng.randrange(1, 9999) + 0.5])
@@ -309,7 +310,9 @@ TEMPLATES_EN = [
 _SLOT = re.compile(r"\{([A-Z0-9_]+)\}")
 
 
-def _fill(template: str, slots: dict[str, tuple[str | None, Callable[[], str]]]) -> tuple[str, list[GoldSpan]]:
+def _fill(
+    template: str, slots: dict[str, tuple[str | None, Callable[[], str]]]
+) -> tuple[str, list[GoldSpan]]:
     parts: list[str] = []
     spans: list[GoldSpan] = []
     length = 0
@@ -346,7 +349,9 @@ def generate(n: int, seed: int = 20261124) -> list[LabelledMessage]:
 
 CLUENER_LABELS = {"name": "PERSON", "address": "ADDRESS"}
 # Street level: what our address recognizers aim at (a city or county alone is not redacted on purpose).
-_STREET_LEVEL = re.compile(r"[0-9０-９一二三四五六七八九十]+\s*(?:号|弄|栋|幢|座|单元|楼|层|室)|路|街|巷|小区|花园|大厦")
+_STREET_LEVEL = re.compile(
+    r"[0-9０-９一二三四五六七八九十]+\s*(?:号|弄|栋|幢|座|单元|楼|层|室)|路|街|巷|小区|花园|大厦"
+)
 
 
 def load_cluener(path: Path, n: int | None, seed: int = 7) -> list[LabelledMessage]:

@@ -120,7 +120,11 @@ def score(messages: Sequence[LabelledMessage], outcome: Outcome, entities: Seque
             _tally(scores.kind_found, span.kind, hit)
             _tally(scores.kind_leaked, span.kind, leaked)
         for decoy in message.decoys:
-            _tally(scores.decoy_flagged, decoy.kind, any(_overlaps(decoy.start, decoy.end, f.start, f.end) for f in found))
+            _tally(
+                scores.decoy_flagged,
+                decoy.kind,
+                any(_overlaps(decoy.start, decoy.end, f.start, f.end) for f in found),
+            )
         if gold:
             scores.messages_with_pii += 1
             scores.messages_leaking += leaked_here
@@ -219,7 +223,16 @@ def _entity_table(result: DatasetResult) -> str:
     for entity in [*result.entities, "any type"]:
         o, d = result.ours.per_entity[entity], result.default.per_entity[entity]
         rows.append([entity, o.gold, o.precision, o.recall, o.f2, d.precision, d.recall, d.f2])
-    header = ["entity", "gold spans", "ours P", "ours R", "ours F2", "Presidio P", "Presidio R", "Presidio F2"]
+    header = [
+        "entity",
+        "gold spans",
+        "ours P",
+        "ours R",
+        "ours F2",
+        "Presidio P",
+        "Presidio R",
+        "Presidio F2",
+    ]
     return markdown_table(header, rows)
 
 
@@ -233,7 +246,11 @@ def _summary_rows(result: DatasetResult) -> list[list[Any]]:
             _rate([o.clean_flagged, o.clean_messages]),
             _rate([d.clean_flagged, d.clean_messages]),
         ],
-        ["ms per message", 1000 * result.ours_seconds / result.messages, 1000 * result.default_seconds / result.messages],
+        [
+            "ms per message",
+            1000 * result.ours_seconds / result.messages,
+            1000 * result.default_seconds / result.messages,
+        ],
     ]
 
 
@@ -300,8 +317,9 @@ def _plot(results: list[DatasetResult], path: Path) -> Path:
         ax.set_ylim(0, 1.05)
         ax.set_title(f"{result.name} (n={result.messages})")
         ax.set_ylabel("F2")
-    axes[0][0].legend(loc="lower left", fontsize=8)
-    fig.tight_layout()
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=2, fontsize=8)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -340,7 +358,9 @@ def run(*, quick: bool, plots_dir: Path) -> Section:
 
 def _markdown(results: list[DatasetResult], plot: Path) -> str:
     generated, cluener, synth = results
-    published = markdown_table(["Presidio, published", "P", "R", "F2"], [[k, *v] for k, v in PUBLISHED.items()])
+    published = markdown_table(
+        ["Presidio, published", "P", "R", "F2"], [[k, *v] for k, v in PUBLISHED.items()]
+    )
     return "\n\n".join(
         [
             __doc__.split("\n", 2)[2].strip() if __doc__ else "",
@@ -353,7 +373,8 @@ def _markdown(results: list[DatasetResult], plot: Path) -> str:
             "Customer sentences written for this eval (`evals/pii_data.py`), four in five Chinese, with "
             "gold spans by construction; non-PII numbers (orders, 18-digit order numbers, Luhn-failing "
             "16-digit numbers, references, dates, amounts, card tails, codes, hotlines) are placed beside "
-            "the PII and must not be flagged. Mistyped IDs (checksum fails) next to 身份证/证件号 are gold PII.",
+            "the PII and must not be flagged. Mistyped IDs (checksum fails) next to 身份证/证件号 are "
+            "gold PII.",
             _entity_table(generated),
             markdown_table(["", "ours", "Presidio default"], _summary_rows(generated)),
             "By kind (redacted = overlapped by a find of any type; leaked = the value survives verbatim):",

@@ -22,7 +22,15 @@ def test_generation_is_seeded() -> None:
 
 def test_every_entity_type_and_both_languages_are_covered() -> None:
     entities = {s.entity for m in MESSAGES for s in m.gold}
-    assert entities == {"CN_ID_CARD", "BANK_CARD", "PHONE_NUMBER", "EMAIL_ADDRESS", "PASSPORT", "PERSON", "ADDRESS"}
+    assert entities == {
+        "CN_ID_CARD",
+        "BANK_CARD",
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "PASSPORT",
+        "PERSON",
+        "ADDRESS",
+    }
     assert {m.language for m in MESSAGES} == {"zh", "en"}
 
 
@@ -48,7 +56,13 @@ def test_public_sets_load_with_mapped_labels() -> None:
         for span in message.spans:
             assert message.text[span.start : span.end] == span.value
     assert {s.entity for m in cluener for s in m.spans} == {"PERSON", "ADDRESS"}
-    assert {s.entity for m in synth for s in m.spans} <= {"PERSON", "ADDRESS", "BANK_CARD", "PHONE_NUMBER", "EMAIL_ADDRESS"}
+    assert {s.entity for m in synth for s in m.spans} <= {
+        "PERSON",
+        "ADDRESS",
+        "BANK_CARD",
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+    }
 
 
 def test_scoring_counts_overlap_of_the_same_type_and_verbatim_leaks() -> None:
