@@ -55,7 +55,7 @@ def test_retrieval_measures_dense_bm25_and_hybrid() -> None:
     check(result, "retrieval")
     (size,) = result.metrics["sizes"]
     assert size["chunks"] == 300 and size["queries"] == 3
-    assert {"dense", "bm25", "hybrid", "query_embedding"} <= size.keys()
+    assert {"dense", "dense_unfiltered", "bm25", "hybrid", "query_embedding"} <= size.keys()
 
 
 def test_ingest_compares_with_raw_embedding(tmp_path: Path) -> None:
