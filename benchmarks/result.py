@@ -94,7 +94,8 @@ def write_report(
         "",
     ]
     path = out_dir / f"{stem}.md"
-    path.write_text("\n".join(head) + "\n\n".join(r.markdown() for r in results) + "\n", encoding="utf-8")
+    body = "\n\n".join(r.markdown() for r in results)
+    path.write_text("\n".join(head) + "\n" + body + "\n", encoding="utf-8")
     payload = {
         "date": now,
         "command": command,
