@@ -1,12 +1,13 @@
 """The knowledge-base admin screen in a real browser: sign in, upload an FAQ, watch progress, publish,
-try the question; screenshots land in test-output/screenshots/ for people to look at."""
+try the question, and see the customer widget answer it only once published; screenshots land in
+test-output/screenshots/ for people to look at."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from agent.factory import Services
 from agent.models import Conversation, Message
@@ -33,6 +34,15 @@ def seed_unanswered(services: Services, questions: list[str]) -> None:
                 )
             )
         session.commit()
+
+
+def ask_widget(page: Page, question: str) -> Locator:
+    """Ask on the customer chat page; returns the bot's finished reply."""
+    before = page.locator(".msg.bot[data-done='1']").count()
+    page.get_by_label("输入您的问题").fill(question)
+    page.get_by_label("输入您的问题").press("Enter")
+    expect(page.locator(".msg.bot[data-done='1']")).to_have_count(before + 1)
+    return page.locator(".msg.bot[data-done='1']").last
 
 
 def test_editor_uploads_publishes_and_tries_an_faq(
@@ -67,6 +77,10 @@ def test_editor_uploads_publishes_and_tries_an_faq(
     page.get_by_role("button", name="检索", exact=True).click()
     expect(page.locator("#try-result .hit").first).to_be_visible()
     expect(page.locator("#try-result")).not_to_contain_text(doc_id)  # published scope: the draft is hidden
+    widget = new_page()
+    widget.goto(live_url)
+    draft_reply = ask_widget(widget, question)
+    expect(draft_reply).not_to_contain_text("晨露定存可以提前支取一次")  # customers never see drafts
 
     page.get_by_role("button", name="上传").first.click()
     page.get_by_role("button", name="审核完毕，全部发布").click()
@@ -77,6 +91,10 @@ def test_editor_uploads_publishes_and_tries_an_faq(
     expect(page.locator("#try-result .hit").first).to_contain_text(doc_id)
     expect(page.locator("#try-result .verdict")).to_contain_text("可以回答")
     screenshot(page, "kb-admin-try-it")
+    published_reply = ask_widget(widget, question)
+    expect(published_reply).to_contain_text("晨露定存可以提前支取一次")
+    expect(published_reply.locator("a.source-link").first).to_have_attribute("href", f"/v1/sources/{doc_id}")
+    screenshot(widget, "widget-answers-newly-published-faq")
 
     page.get_by_role("button", name="文档与问答").click()
     page.locator("#search").fill(doc_id)
