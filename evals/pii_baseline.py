@@ -47,9 +47,9 @@ def build_presidio_default() -> AnalyzerEngine:
 def _default_english_recognizers() -> list[EntityRecognizer]:
     """The recognizers Presidio's default configuration loads for English, built explicitly.
 
-    Presidio's loader finds classes by name among all `EntityRecognizer` subclasses in the process, and
-    ours include an `EmailRecognizer` too: which one it picks depends on set order. Naming the classes
-    here keeps the baseline Presidio's own.
+    Presidio's loader finds classes by name among all `EntityRecognizer` subclasses in the process (ours
+    once shadowed its `EmailRecognizer`, picked at random by set order). Naming the classes here keeps
+    the baseline Presidio's own whatever else is imported.
     """
     return [
         predefined.CreditCardRecognizer(),

@@ -21,7 +21,7 @@ def _tld_extract() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-class EmailRecognizer(ContextPatternRecognizer):
+class CnEmailRecognizer(ContextPatternRecognizer):
     """Addresses whose domain ends in a known public suffix."""
 
     ENTITY = "EMAIL_ADDRESS"
