@@ -364,8 +364,10 @@ def test_gap_report_groups_unanswered_questions_from_redacted_messages(
         session.commit()
     r = client.get("/v1/kb/gaps", params={"days": 7}, headers=editor)
     assert r.status_code == 200
-    gaps = {g["question"]: g for g in r.json()["gaps"]}
-    gold = next(g for q, g in gaps.items() if "金条" in q)
-    assert gold["count"] == 3
-    assert any("保险箱" in q for q in gaps)
-    assert not any("年费" in q for q in gaps)
+    # Other tests store unanswered questions in the same database, so look for our groups, not totals.
+    groups = [{g["question"], *g["examples"]} for g in r.json()["gaps"]]
+    gold = next(g for g in groups if "金条可以回购吗" in g)
+    assert {"贵金属账户的金条可以回购吗", "你们卖的金条能卖回给银行吗"} <= gold, "paraphrases share one gap"
+    assert "保险箱怎么租" not in gold
+    assert any("保险箱怎么租" in g for g in groups)
+    assert not any("信用卡年费多少" in g for g in groups), "answered questions are not gaps"
