@@ -17,7 +17,7 @@ from agent import audit, repository
 from agent.events import STAFF_TOPIC, EventBus, conversation_topic
 from agent.models import Conversation, Handoff, HandoffNote, Message, OutboxMessage, StaffUser, utcnow
 from agent.state import AgentReply
-from privacy import Vault
+from privacy import Redactor, Vault
 
 ACTIVE = ("open", "claimed")
 OUTCOMES = ("answered", "resolved_by_phone", "account_action", "complaint_registered", "no_response", "other")
@@ -82,11 +82,18 @@ def claim(session: Session, bus: EventBus, handoff: Handoff, staff: StaffUser) -
     return handoff
 
 
-def reply(session: Session, bus: EventBus, handoff: Handoff, staff: StaffUser, text: str) -> Message:
-    """Send a reply to the customer: live to the widget, or to the group's outbox for the connector."""
+def reply(
+    session: Session, bus: EventBus, redactor: Redactor, handoff: Handoff, staff: StaffUser, text: str
+) -> Message:
+    """Send a reply to the customer: live to the widget, or to the group's outbox for the connector.
+
+    Staff text is redacted like customer text before it is stored or posted to a group (a group is
+    public); only the live push to the customer's own widget carries what the staff member typed.
+    """
     _require_mine(handoff, staff)
     conversation = handoff.conversation
-    message = repository.add_message(session, conversation, "staff", text, sender_ref=staff.username)
+    stored = redactor.redact(text, conversation.id).text
+    message = repository.add_message(session, conversation, "staff", stored, sender_ref=staff.username)
     handoff.first_response_at = handoff.first_response_at or utcnow()
     conversation.mode = "human"
     if conversation.channel == "group" and conversation.group_id:
@@ -95,7 +102,7 @@ def reply(session: Session, bus: EventBus, handoff: Handoff, staff: StaffUser, t
                 group_id=conversation.group_id,
                 conversation_id=conversation.id,
                 message_id=message.id,
-                text=text,
+                text=stored,
                 staff_name=staff.display_name,
             )
         )
@@ -113,8 +120,12 @@ def reply(session: Session, bus: EventBus, handoff: Handoff, staff: StaffUser, t
     return message
 
 
-def add_note(session: Session, bus: EventBus, handoff: Handoff, staff: StaffUser, text: str) -> HandoffNote:
-    note = HandoffNote(handoff_id=handoff.id, author=staff.username, text=text)
+def add_note(
+    session: Session, bus: EventBus, redactor: Redactor, handoff: Handoff, staff: StaffUser, text: str
+) -> HandoffNote:
+    """An internal note, stored redacted (originals stay in the vault, revealable with permission)."""
+    stored = redactor.redact(text, handoff.conversation_id).text
+    note = HandoffNote(handoff_id=handoff.id, author=staff.username, text=stored)
     session.add(note)
     session.flush()
     audit.record(session, staff, "handoff.note", "handoff", handoff.id, note_id=note.id)

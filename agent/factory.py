@@ -99,7 +99,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         build_analyzer(),
         vault,
         score_threshold=settings.pii_score_threshold,
-        allow_list=[settings.bank_name, *settings.bot_names],
+        allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
     )
     embedder = build_embedder(settings.embedder, settings.embedder_model_path)
     knowledge = build_knowledge(settings, embedder)

@@ -97,7 +97,7 @@ def reply(
     """Reply to the customer: live in the widget, or via GET /v1/groups/{group_id}/outbox for groups."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        message = console.reply(session, services.events, handoff, staff, body.text)
+        message = console.reply(session, services.events, services.redactor, handoff, staff, body.text)
     return MessageOut.model_validate(message)
 
 
@@ -106,7 +106,9 @@ def add_note(
     handoff_id: str, body: StaffTextIn, staff: AgentStaffDep, session: SessionDep, services: ServicesDep
 ) -> NoteOut:
     """An internal note for colleagues; the customer never sees it."""
-    note = console.add_note(session, services.events, _find(session, handoff_id), staff, body.text)
+    note = console.add_note(
+        session, services.events, services.redactor, _find(session, handoff_id), staff, body.text
+    )
     return NoteOut.model_validate(note)
 
 
@@ -118,7 +120,7 @@ def resolve(
     handoff = _find(session, handoff_id)
     with _conflicts():
         if body.note:
-            console.add_note(session, services.events, handoff, staff, body.note)
+            console.add_note(session, services.events, services.redactor, handoff, staff, body.note)
         console.resolve(session, services.events, handoff, staff, body.outcome)
     return _item(handoff, services.settings)
 

@@ -212,6 +212,29 @@ def test_group_replies_go_to_the_outbox(client: TestClient, make_staff: StaffFac
     assert client.get("/v1/groups/wecom-outbox/outbox", headers=bearer(editor)).status_code == 403
 
 
+def test_staff_text_is_redacted_before_it_is_stored_or_posted_to_a_group(
+    client: TestClient, make_staff: StaffFactory
+) -> None:
+    _, agent = make_staff("agent")
+    r = client.post(
+        "/v1/groups/wecom-staff-pii/messages",
+        json={"text": "@小禾 我要投诉，客户经理一直不回电话！", "sender_id": "wx-p", "mentions": ["小禾"]},
+    )
+    handoff_id = r.json()["handoff_id"]
+    client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(agent))
+    typed = "已安排专人处理，您也可以拨打400-860-1234，或告诉我们是否仍用13912345678联系您。"
+    reply = client.post(f"/v1/handoffs/{handoff_id}/reply", json={"text": typed}, headers=bearer(agent))
+    assert reply.status_code == 201
+    client.post(
+        f"/v1/handoffs/{handoff_id}/notes", json={"text": "客户备用号13912345678"}, headers=bearer(agent)
+    )
+    posted = client.get("/v1/groups/wecom-staff-pii/outbox", headers=bearer(agent)).json()
+    detail = client.get(f"/v1/handoffs/{handoff_id}", headers=bearer(agent)).json()
+    for stored in (reply.json()["text"], posted[-1]["text"], detail["notes"][0]["text"]):
+        assert "13912345678" not in stored and "<PHONE_" in stored
+    assert "400-860-1234" in posted[-1]["text"], "the bank's own hotline is not personal data"
+
+
 def test_openapi_documents_the_new_endpoints(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in (
