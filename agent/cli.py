@@ -10,8 +10,12 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent.settings import Settings
+
+if TYPE_CHECKING:
+    from agent.factory import Services
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,6 +165,15 @@ def _ask(settings: Settings, question: str, group: str | None, mentions: list[st
     return 0
 
 
+def _has_staff(services: Services) -> bool:
+    from sqlalchemy import select
+
+    from agent.models import StaffUser
+
+    with services.sessions() as session:
+        return session.scalar(select(StaffUser.id).limit(1)) is not None
+
+
 def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
     import uvicorn
 
@@ -181,11 +194,19 @@ def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
     print(
         f"\nServing the {settings.bank_name} customer-service agent at {url}  (API docs: {url}/docs)\n"
         f"LLM backend: {services.responder.name}; embedder: {services.embedder.name}\n"
+        f"Customer chat: {url}/   staff console: {url}/console   knowledge-base admin: {url}/admin\n"
         "Try:\n"
         f"  curl -s {url}/v1/chat -H 'content-type: application/json' "
         '-d \'{"text": "信用卡丢了怎么办"}\'\n',
         flush=True,
     )
+    if not _has_staff(services):
+        print(
+            "No staff account yet. Create the first admin (then sign in at /console or /admin):\n"
+            "  FIRST_ADMIN_PASSWORD='a long passphrase' .venv/bin/bankcs create-user admin --role admin "
+            "--can-reveal --password-env FIRST_ADMIN_PASSWORD\n",
+            flush=True,
+        )
     uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
     services.close()
     return 0
