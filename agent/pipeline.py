@@ -291,7 +291,7 @@ class Agent:
             thanks = any(w in turn.redacted.lower() for w in _THANKS_WORDS)
             parts.append(say(THANKS if thanks else GREETING, lang, **facts))
         elif turn.action == Action.HUMAN_MODE:
-            if conversation.channel != "group":
+            if conversation.channel != "group" and not _human_mode_announced(session, conversation):
                 parts.append(say(HUMAN_MODE, lang))
         elif turn.action == Action.FALLBACK:
             if c.intent == Intent.OUT_OF_SCOPE:
@@ -361,6 +361,16 @@ def _session(turn: Turn) -> Session:
 def _classification(turn: Turn) -> Classification:
     assert turn.classification is not None, "classify runs before this step"
     return turn.classification
+
+
+def _human_mode_announced(session: Session, conversation: Conversation) -> bool:
+    """Say "a person is handling this" once: not again after saying it, nor once staff have spoken."""
+    for message in reversed(repository.transcript(session, conversation.id)):
+        if message.role == "staff":
+            return True
+        if message.role == "bot":
+            return message.action == Action.HUMAN_MODE
+    return False
 
 
 def _rank(urgency: str) -> int:

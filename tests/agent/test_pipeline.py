@@ -85,6 +85,17 @@ def test_explicit_request_for_a_person_is_handed_off(services: Services) -> None
     assert len(open_) == 1, "one open handoff per conversation, not one per message"
 
 
+def test_waiting_for_a_person_is_announced_once_not_on_every_message(services: Services) -> None:
+    first = services.agent.handle(web("我要投诉，你们乱扣费！"))
+    assert first.action == Action.HANDOFF
+    conv = first.conversation_id
+    waiting = services.agent.handle(web("还在吗", conversation_id=conv))
+    assert waiting.action == Action.HUMAN_MODE and waiting.reply, "the customer hears a person is coming"
+    again = services.agent.handle(web("快点啊", conversation_id=conv))
+    assert again.action == Action.HUMAN_MODE
+    assert again.reply is None, "the notice is not repeated on every message"
+
+
 def test_account_query_in_a_group_moves_to_a_private_follow_up(services: Services) -> None:
     reply = services.agent.handle(group("@小禾 帮我查一下我卡里还剩多少钱", "g-acct", "u-1", ("小禾",)))
     assert reply.action == Action.PRIVATE_FOLLOWUP
