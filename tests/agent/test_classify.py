@@ -350,10 +350,15 @@ def test_works_on_the_lexicon_alone_without_an_embedder(text: str, intent: Inten
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("怎么修改预留手机号", F), ("网银登录密码怎么修改", F), ("电脑坏了怎么修", OOS), ("手机屏幕碎了去哪修", OOS)],
+    [
+        ("怎么修改预留手机号", F),
+        ("网银登录密码怎么修改", F),
+        ("电脑坏了怎么修", OOS),
+        ("手机屏幕碎了去哪修", OOS),
+    ],
 )
 def test_changing_a_setting_is_not_a_repair_job(text: str, intent: Intent) -> None:
-    """修改 (change a setting) once matched the off-topic repair cue 怎么修 and sent FAQs to "out of scope"."""
+    """修改 (change a setting) once matched the off-topic repair cue 怎么修: FAQs went "out of scope"."""
     assert MessageClassifier().classify(text).intent is intent
 
 

@@ -156,7 +156,7 @@ def test_placeholders_are_stable_across_turns(services: Services) -> None:
         assert all(phone not in t and "1234-5678" not in t for t in stored)
 
 
-def test_question_that_mentions_a_phone_number_is_answered_and_the_number_redacted(services: Services) -> None:
+def test_question_mentioning_a_phone_number_is_answered_with_the_number_redacted(services: Services) -> None:
     phone = "13812345678"
     reply = services.agent.handle(web(f"我的手机号是{phone}，换号了怎么修改预留手机号？"))
     assert reply.action == Action.ANSWER

@@ -76,4 +76,3 @@ def test_english_out_of_scope_questions_are_mostly_refused(sample_kb: KnowledgeB
     questions = [str(q) for q in yaml.safe_load((DATA / "out_of_scope_en.yaml").read_text(encoding="utf-8"))]
     accepted = [(q, round(r.confidence, 2)) for q in questions if (r := sample_kb.search(q)).answerable]
     assert 1 - len(accepted) / len(questions) >= OUT_OF_SCOPE_REJECTED_FLOOR, accepted
-
