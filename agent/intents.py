@@ -215,7 +215,8 @@ _TABLE = r"""
 0.8 off_topic        (写|作)(一)?(首|篇|个|段)?.{0,6}(诗|绝句|小说|故事|作文|歌词|辞职信|情书)
 0.8 off_topic        股票.{0,8}(涨|跌|推荐|买|翻倍)|(推荐|买|哪只|哪支).{0,4}股|股价|比特币|虚拟币|哪个币|彩票
 0.8 off_topic        双色球|大乐透|电影|电视剧|小说|游戏|球赛|世界杯|\bnba\b|翻译|减肥|感冒|发烧|吃什么药|星座
-0.8 off_topic        运势|(写|编).{0,6}(代码|程序|爬虫)|火车票|车票|电影票|酒店|(哪里|怎么|在哪)修|维修|屏幕
+0.8 off_topic        运势|(写|编).{0,6}(代码|程序|爬虫)|火车票|车票|电影票|酒店|维修|屏幕
+0.8 off_topic        (哪里|怎么|在哪)修(?!改|订|正)
 0.8 off_topic        高铁|机票|餐厅|好吃的|驾照|猫|狗|宠物|python|java|weather|poem|story|recipe|\bcook|stock
 0.8 off_topic        movie|capital of|football|soccer|\bjoke|lyrics|translate|\btrip\b|vacation
 0.8 off_topic        homework|essay
@@ -272,7 +273,7 @@ BANKING_TOPIC = re.compile(
     r"卡|账户|帐户|开户|销户|利率|利息|存款|定期|活期|存单|贷款|房贷|车贷|转账|汇款|理财|基金|保险"
     r"|手续费|年费|费用|额度|还款|分期|网银|手机银行|app|密码|征信|逾期|网点|营业|外汇|外币|换汇"
     r"|结汇|积分|etc|公积金|lpr|挂失|激活|取现|取款|存|取|钱|欠|扣款|到账|入账|工资|开通|短信|产品"
-    r"|限额|证件|材料|身份证|数字人民币|国债|大额|保管箱|支行|柜台|atm|u盾|银行|账单"
+    r"|限额|证件|材料|身份证|数字人民币|国债|大额|保管箱|支行|柜台|atm|u盾|银行|账单|预留"
     r"|account|card|loan|rate|fee|deposit|transfer|mortgage|interest|branch|password|statement"
     r"|limit|bank|savings|wire|cash"
 )

