@@ -82,3 +82,8 @@ def make_staff(services: Services) -> StaffFactory:
         return username, token
 
     return make
+
+
+def bearer(token: str) -> dict[str, str]:
+    """Headers for a staff request with this token."""
+    return {"authorization": f"Bearer {token}"}

@@ -1,8 +1,36 @@
-"""Upload fixtures made in code: a tiny PDF written by hand, a DOCX written with python-docx."""
+"""Knowledge-admin test helpers: upload files made in code (a tiny PDF written by hand, a DOCX written
+with python-docx) and customer questions stored as the pipeline stores them."""
 
 from __future__ import annotations
 
 import io
+import uuid
+
+from agent.factory import Services
+from agent.models import Conversation, Message
+
+
+def seed_questions(services: Services, unanswered: list[str], answered: tuple[str, ...] = ()) -> None:
+    """Redacted customer questions in one new conversation: `unanswered` ended in a fallback,
+    `answered` were answered confidently (and so are no gap)."""
+    rows = [(text, "fallback", 0.1) for text in unanswered] + [(text, "answer", 0.9) for text in answered]
+    with services.sessions() as session:
+        conv = Conversation(channel="web", customer_ref=f"cust-{uuid.uuid4().hex[:8]}")
+        session.add(conv)
+        session.flush()
+        for seq, (text, action, confidence) in enumerate(rows, start=1):
+            session.add(
+                Message(
+                    conversation_id=conv.id,
+                    seq=seq,
+                    role="customer",
+                    text=text,
+                    intent="faq",
+                    action=action,
+                    confidence=confidence,
+                )
+            )
+        session.commit()
 
 
 def tiny_pdf(lines: list[str], title: str | None = None) -> bytes:

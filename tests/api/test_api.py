@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -17,12 +16,6 @@ from agent.factory import Services
 from agent.models import Message
 from api.app import create_app
 from tests.conftest import StaffFactory
-
-
-@pytest.fixture(scope="module")
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=services)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

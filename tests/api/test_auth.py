@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
 from agent.factory import Services
 from agent.settings import Settings
 from api.app import create_app
-from tests.conftest import StaffFactory
-
-
-@pytest.fixture(scope="module")
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=services)) as c:
-        yield c
-
-
-@pytest.fixture(autouse=True)
-def _no_cookies(client: TestClient) -> None:
-    """Each test signs in for itself; a cookie from an earlier login must not carry over."""
-    client.cookies.clear()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {token}"}
+from tests.conftest import StaffFactory, bearer
 
 
 def test_login_returns_a_token_that_authenticates(client: TestClient, make_staff: StaffFactory) -> None:

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
-from agent.factory import Services
-from api.app import create_app
 from tests.api.widget_client import send, start
-from tests.conftest import StaffFactory
+from tests.conftest import StaffFactory, bearer
 
 PHONE = "13912345678"
-
-
-@pytest.fixture(scope="module")
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=services)) as c:
-        yield c
-
-
-@pytest.fixture(autouse=True)
-def _no_cookies(client: TestClient) -> None:
-    client.cookies.clear()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {token}"}
 
 
 def complaint(client: TestClient) -> tuple[str, str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,15 +11,8 @@ from fastapi.testclient import TestClient
 
 from agent.factory import Services
 from agent.models import AuditRecord
-from api.app import create_app
 from tests.conftest import StaffFactory
-from tests.kb_files import docx_bytes, tiny_pdf
-
-
-@pytest.fixture(scope="module")
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=services)) as c:
-        yield c
+from tests.kb_files import docx_bytes, seed_questions, tiny_pdf
 
 
 @pytest.fixture(scope="module")
@@ -331,37 +323,8 @@ def test_discarding_a_draft_keeps_the_published_version(
 def test_gap_report_groups_unanswered_questions_from_redacted_messages(
     client: TestClient, editor: dict[str, str], services: Services
 ) -> None:
-    from agent.models import Conversation, Message
-
     asked = ["贵金属账户的金条可以回购吗", "你们卖的金条能卖回给银行吗", "金条可以回购吗", "保险箱怎么租"]
-    with services.sessions() as session:
-        conv = Conversation(channel="web", customer_ref=unique("cust"))
-        session.add(conv)
-        session.flush()
-        for seq, text in enumerate(asked, start=1):
-            session.add(
-                Message(
-                    conversation_id=conv.id,
-                    seq=seq,
-                    role="customer",
-                    text=text,
-                    intent="faq",
-                    action="fallback",
-                    confidence=0.1,
-                )
-            )
-        session.add(
-            Message(
-                conversation_id=conv.id,
-                seq=9,
-                role="customer",
-                text="信用卡年费多少",
-                intent="faq",
-                action="answer",
-                confidence=0.9,
-            )
-        )
-        session.commit()
+    seed_questions(services, asked, answered=("信用卡年费多少",))
     r = client.get("/v1/kb/gaps", params={"days": 7}, headers=editor)
     assert r.status_code == 200
     # Other tests store unanswered questions in the same database, so look for our groups, not totals.

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from agent.factory import Services
 from agent.models import Message
-from api.app import create_app
 from tests.api.widget_client import send, start
 
 ID_NUMBER = "11010519491231002X"  # passes the GB 11643 check digit
-
-
-@pytest.fixture(scope="module")
-def client(services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(services=services)) as c:
-        yield c
 
 
 def widget(token: str) -> dict[str, str]:

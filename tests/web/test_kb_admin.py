@@ -10,30 +10,9 @@ from collections.abc import Callable
 from playwright.sync_api import Locator, Page, expect
 
 from agent.factory import Services
-from agent.models import Conversation, Message
 from tests.conftest import StaffFactory
+from tests.kb_files import seed_questions
 from tests.web.conftest import screenshot
-
-
-def seed_unanswered(services: Services, questions: list[str]) -> None:
-    """Redacted customer questions the bot could not answer, as the pipeline stores them."""
-    with services.sessions() as session:
-        conv = Conversation(channel="web", customer_ref=f"cust-{uuid.uuid4().hex[:8]}")
-        session.add(conv)
-        session.flush()
-        for seq, text in enumerate(questions, start=1):
-            session.add(
-                Message(
-                    conversation_id=conv.id,
-                    seq=seq,
-                    role="customer",
-                    text=text,
-                    intent="faq",
-                    action="fallback",
-                    confidence=0.1,
-                )
-            )
-        session.commit()
 
 
 def ask_widget(page: Page, question: str) -> Locator:
@@ -104,7 +83,7 @@ def test_editor_uploads_publishes_and_tries_an_faq(
     screenshot(page, "kb-admin-editor")
     page.get_by_role("button", name="关闭").click()
 
-    seed_unanswered(services, ["金条可以回购吗", "你们卖的金条能卖回给银行吗", "保险箱怎么租"])
+    seed_questions(services, ["金条可以回购吗", "你们卖的金条能卖回给银行吗", "保险箱怎么租"])
     page.get_by_role("button", name="知识缺口").click()
     expect(page.locator("#gap-rows")).to_contain_text("金条")
     screenshot(page, "kb-admin-gaps")
