@@ -368,7 +368,7 @@ def _markdown(results: list[DatasetResult], plot: Path) -> str:
             "with its predefined recognizers over spaCy `en_core_web_sm`, every message analysed as English "
             "(the default configuration has no Chinese); dates, organisations, nationalities and URLs are "
             "dropped from its output, LOCATION counts as ADDRESS and CREDIT_CARD as BANK_CARD.",
-            f"![per-entity F2]({plot.name})",
+            f"![per-entity F2](plots/{plot.name})",
             f"### Generated chat messages ({generated.messages}, Faker zh_CN/en, seeded)",
             "Customer sentences written for this eval (`evals/pii_data.py`), four in five Chinese, with "
             "gold spans by construction; non-PII numbers (orders, 18-digit order numbers, Luhn-failing "
