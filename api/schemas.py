@@ -96,22 +96,6 @@ class ConversationOut(BaseModel):
     messages: list[MessageOut]
 
 
-class HandoffOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    conversation_id: str
-    status: str
-    reason: str
-    category: str
-    urgency: str
-    sentiment: float
-    private_followup: bool
-    summary: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
-
-
 class HealthOut(BaseModel):
     status: str
     knowledge_chunks: int
