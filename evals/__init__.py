@@ -1,4 +1,4 @@
-"""Evaluations on data written by others (../shared/evaldata) and by us (evals/data).
+"""Evaluations on data written by others (evals/data/public) and by us (evals/data).
 
 `python -m evals all` runs every eval and writes a Markdown report with plots under evals/reports/.
 Each eval module exposes `run(*, quick: bool, plots_dir: Path) -> Section`.

@@ -1,4 +1,4 @@
-"""Readers for the public data sets in ../shared/evaldata (see its README for sources and licences).
+"""Readers for the public data sets in evals/data/public (see its README for sources and licences).
 
 Each reader returns plain Python values; the evals decide how to feed them to the product.
 """

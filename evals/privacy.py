@@ -26,7 +26,7 @@ from privacy import ENTITY_TYPES, Redactor, SqlVault, build_analyzer, generate_k
 
 TITLE = "Privacy: PII detection and leak rate"
 SIZES = {"generated": (2400, 200), "cluener": (1000, 100), "presidio_synth": (1500, 100)}
-# Presidio's published figures on synth_dataset_v2 (../shared/evaldata/README.md), all its entity types,
+# Presidio's published figures on synth_dataset_v2 (evals/data/public/README.md), all its entity types,
 # token-level matching in presidio-research: not the same scoring, shown for orientation.
 PUBLISHED = {
     "default (en_core_web_lg)": (0.685, 0.603, 0.618),

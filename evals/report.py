@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-SHARED_EVALDATA = Path(
-    os.environ.get("EVALDATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "evaldata")
-)
+# The public sets, copied from the team's shared folder with their README (sources, licences): in the
+# repository so that evals and their test subsets run the same on any clone; EVALDATA_DIR overrides.
+SHARED_EVALDATA = Path(os.environ.get("EVALDATA_DIR", Path(__file__).resolve().parent / "data" / "public"))
 REPORTS_DIR = Path(__file__).resolve().parent / "reports"
 
 
