@@ -154,8 +154,8 @@ class HybridRetriever:
         chunks: dict[str, Chunk] = {}
         dense: dict[str, float] = {}
         vector = self.embedder.embed_query(query)
-        # Chroma's metadata filter costs more than the vector search itself (benchmarks: 4x at 10k chunks,
-        # 16x at 100k), so filter only when the store holds drafts.
+        # Chroma's metadata filter costs more than the vector search itself (benchmarks/reports/latest.md:
+        # 3.7x at 10k chunks, 12.6x at 100k), so filter only when the store holds drafts.
         where = {"status": PUBLISHED} if keywords.has_unpublished else None
         for entry, similarity in self.store.query(vector, DENSE_CANDIDATES, where=where):
             chunk_id = entry.chunk.id  # FAQ variants collapse onto their FAQ
