@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -99,17 +100,21 @@ def test_return_to_bot_hands_the_conversation_back(client: TestClient, make_staf
     assert again.status_code == 409
 
 
+def reveal_phone(client: TestClient, handoff_id: str, token: str) -> httpx.Response:
+    return client.post(
+        f"/v1/handoffs/{handoff_id}/reveal",
+        json={"placeholder": "<PHONE_1>", "reason": "回电核实"},
+        headers=bearer(token),
+    )
+
+
 def test_reveal_without_permission_is_refused_and_reveals_nothing(
     client: TestClient, make_staff: StaffFactory
 ) -> None:
     _, agent = make_staff("agent", can_reveal=False)
     _, admin = make_staff("admin")
     _, _, handoff_id = complaint(client)
-    r = client.post(
-        f"/v1/handoffs/{handoff_id}/reveal",
-        json={"placeholder": "<PHONE_1>", "reason": "回电核实"},
-        headers=bearer(agent),
-    )
+    r = reveal_phone(client, handoff_id, agent)
     assert r.status_code == 403
     assert r.json()["error"]["code"] == "forbidden"
     assert PHONE not in r.text
@@ -123,11 +128,7 @@ def test_reveal_with_permission_returns_the_original_and_is_audited(
     username, agent = make_staff("agent", can_reveal=True)
     _, admin = make_staff("admin")
     _, _, handoff_id = complaint(client)
-    r = client.post(
-        f"/v1/handoffs/{handoff_id}/reveal",
-        json={"placeholder": "<PHONE_1>", "reason": "回电核实"},
-        headers=bearer(agent),
-    )
+    r = reveal_phone(client, handoff_id, agent)
     assert r.status_code == 200, r.text
     assert r.json()["original"] == PHONE
     rows = client.get(
