@@ -68,11 +68,15 @@
     });
   }
 
+  let renders = 0;
   async function select(id) {
     selected = id;
     document.querySelectorAll(".queue-item").forEach((b) => b.classList.toggle("selected", b.dataset.id === id));
+    // Live events and the agent's own actions both reload the detail; a slower, older response must not
+    // overwrite a newer one (it could drop the reply form the agent is typing in).
+    const mine = ++renders;
     const h = await api(`/v1/handoffs/${id}`);
-    render(h);
+    if (mine === renders) render(h);
   }
 
   function section(title) { const s = el("section", "card"); s.append(el("h3", "", title)); return s; }
