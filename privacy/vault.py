@@ -10,7 +10,8 @@ import re
 import time
 import unicodedata
 from datetime import UTC, datetime
-from typing import Protocol
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -19,13 +20,15 @@ from sqlalchemy import DateTime, Engine, Integer, String, Text, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from privacy.entities import placeholder_prefix
+from privacy.entities import NUMBER_TYPES, placeholder_prefix
+from privacy.recognizers.generic.email import canonical_email
+from privacy.view import CHINESE_DIGITS
 
 # Each round of a race has one winner, so this bounds how many writers one conversation can
 # have at once (a customer and a few staff in a group chat, far fewer in practice).
 _RETRIES = 20
-_NUMBER_TYPES = frozenset({"CN_ID_CARD", "BANK_CARD", "PHONE_NUMBER", "PASSPORT"})
-_NUMBER_SEPARATORS = re.compile(r"[\s\-－—()（）]+")
+_NUMBER_SEPARATORS = re.compile(r"[\s\-－—–()（）.。/\\\[\]【】·•_]+")
+_CHINESE_DIGITS = str.maketrans(CHINESE_DIGITS)
 _SPACES = re.compile(r"\s+")
 _CHINA_PREFIX = re.compile(r"^(?:\+|00)?86(?=1[3-9]\d{9}$|0?\d{9,11}\D*)")
 _MOBILE = re.compile(r"1[3-9]\d{9}$")
@@ -47,6 +50,22 @@ class Vault(Protocol):
     def placeholders(self, conversation_id: str) -> list[tuple[str, str]]: ...
 
 
+@runtime_checkable
+class BatchVault(Vault, Protocol):
+    """A vault that serves a whole message at once: what the conversation already holds (so a value
+    seen in an earlier turn is found again) and all of a message's placeholders in one transaction."""
+
+    def known_values(self, conversation_id: str) -> list[KnownValue]: ...
+
+    def placeholders_for(self, conversation_id: str, items: Sequence[tuple[str, str]]) -> list[str]: ...
+
+
+class KnownValue(NamedTuple):
+    placeholder: str
+    entity_type: str
+    original: str
+
+
 def generate_key() -> str:
     """A new Fernet key for one deployment (store it as VAULT_KEY, never in the database)."""
     return Fernet.generate_key().decode("ascii")
@@ -55,9 +74,11 @@ def generate_key() -> str:
 def normalise(entity_type: str, original: str) -> str:
     """The form used for "same value": "+86 138-1234-5678" and "13812345678" are one phone."""
     value = unicodedata.normalize("NFKC", original).casefold().strip()
-    if entity_type not in _NUMBER_TYPES:
+    if entity_type == "EMAIL_ADDRESS":
+        return canonical_email(value).replace(" ", "")
+    if entity_type not in NUMBER_TYPES:
         return _SPACES.sub(" ", value)
-    value = _NUMBER_SEPARATORS.sub("", value)
+    value = _NUMBER_SEPARATORS.sub("", value.translate(_CHINESE_DIGITS))
     if entity_type == "PHONE_NUMBER":
         national = _CHINA_PREFIX.sub("", value)
         if national != value and not _MOBILE.match(national) and not national.startswith("0"):
@@ -123,15 +144,7 @@ class SqlVault:
                 if found is not None:
                     return found
                 placeholder = self._next_placeholder(session, conversation_id, entity_type)
-                session.add(
-                    _VaultRow(
-                        conversation_id=conversation_id,
-                        placeholder=placeholder,
-                        entity_type=entity_type,
-                        digest=digest,
-                        ciphertext=self._fernet.encrypt(original.encode("utf-8")).decode("ascii"),
-                    )
-                )
+                session.add(self._row(conversation_id, placeholder, entity_type, digest, original))
                 try:
                     session.commit()
                 except IntegrityError:
@@ -141,6 +154,62 @@ class SqlVault:
                 return placeholder
         raise VaultError("could not allocate a placeholder (too much contention)")
 
+    def placeholders_for(self, conversation_id: str, items: Sequence[tuple[str, str]]) -> list[str]:
+        """`placeholder_for` for every (entity type, original) of one message, in one transaction."""
+        if not items:
+            return []
+        digests = [self._digest(entity_type, original) for entity_type, original in items]
+        for attempt in range(_RETRIES):
+            with Session(self._engine) as session:
+                rows = session.execute(
+                    select(_VaultRow.digest, _VaultRow.placeholder).where(
+                        _VaultRow.conversation_id == conversation_id
+                    )
+                ).all()
+                by_digest = {digest: placeholder for digest, placeholder in rows}
+                numbers = _highest_numbers(placeholder for _, placeholder in rows)
+                result = []
+                for (entity_type, original), digest in zip(items, digests, strict=True):
+                    if digest not in by_digest:
+                        prefix = placeholder_prefix(entity_type)
+                        numbers[prefix] = numbers.get(prefix, 0) + 1
+                        by_digest[digest] = f"<{prefix}_{numbers[prefix]}>"
+                        session.add(self._row(conversation_id, by_digest[digest], entity_type, digest, original))
+                    result.append(by_digest[digest])
+                try:
+                    session.commit()
+                except IntegrityError:
+                    session.rollback()
+                    time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+                    continue
+                return result
+        raise VaultError("could not allocate placeholders (too much contention)")
+
+    def known_values(self, conversation_id: str) -> list[KnownValue]:
+        """Every value stored for the conversation, decrypted (a conversation holds a handful)."""
+        with Session(self._engine) as session:
+            rows = session.execute(
+                select(_VaultRow.placeholder, _VaultRow.entity_type, _VaultRow.ciphertext)
+                .where(_VaultRow.conversation_id == conversation_id)
+                .order_by(_VaultRow.id)
+            ).all()
+        return [KnownValue(p, t, self._decrypt(c)) for p, t, c in rows]
+
+    def _row(self, conversation_id: str, placeholder: str, entity_type: str, digest: str, original: str) -> _VaultRow:
+        return _VaultRow(
+            conversation_id=conversation_id,
+            placeholder=placeholder,
+            entity_type=entity_type,
+            digest=digest,
+            ciphertext=self._fernet.encrypt(original.encode("utf-8")).decode("ascii"),
+        )
+
+    def _decrypt(self, token: str) -> str:
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except InvalidToken:
+            raise VaultKeyError("stored value was encrypted under another key") from None
+
     def reveal(self, conversation_id: str, placeholder: str) -> str | None:
         with Session(self._engine) as session:
             token = session.scalar(
@@ -148,12 +217,7 @@ class SqlVault:
                     _VaultRow.conversation_id == conversation_id, _VaultRow.placeholder == placeholder
                 )
             )
-        if token is None:
-            return None
-        try:
-            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
-        except InvalidToken:
-            raise VaultKeyError("stored value was encrypted under another key") from None
+        return None if token is None else self._decrypt(token)
 
     def placeholders(self, conversation_id: str) -> list[tuple[str, str]]:
         with Session(self._engine) as session:
@@ -180,3 +244,14 @@ class SqlVault:
         )
         numbers = [int(m.group(1)) for p in taken if (m := numbered.fullmatch(p))]
         return f"<{prefix}_{max(numbers, default=0) + 1}>"
+
+
+_NUMBERED = re.compile(r"<([A-Z][A-Z_]*[A-Z])_(\d+)>")
+
+
+def _highest_numbers(placeholders: Iterable[str]) -> dict[str, int]:
+    highest: dict[str, int] = {}
+    for placeholder in placeholders:
+        if match := _NUMBERED.fullmatch(placeholder):
+            highest[match.group(1)] = max(highest.get(match.group(1), 0), int(match.group(2)))
+    return highest

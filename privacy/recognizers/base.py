@@ -22,6 +22,12 @@ NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
 REFERENCE_NUMBER_CONTEXT = ["订单", "单号", "流水", "交易号", "合同", "工单", "order"]
 
 
+def after_words(words: str, gap: str = r"[\s:：#是为]{0,3}") -> str:
+    """A look-behind for a value that follows one of `words` ("微信号：", "QQ "): for values whose
+    shape alone says nothing (any 6–20 letters and digits), the word must be right before them."""
+    return rf"(?<=(?:{words}){gap})"
+
+
 class ContextPatternRecognizer(PatternRecognizer):
     """A `PatternRecognizer` whose patterns, context and negative context are class-level rules.
 
