@@ -41,6 +41,7 @@ _ADDRESS_TAIL = re.compile(
     rf"(?:\s?(?:{_NUM}{{1,5}}|[A-Za-z]{{1,2}}\d{{0,3}})\s?(?:号楼|号院|栋|幢|座|单元|楼|层|室|号|弄|区|期)"
     rf"|\s?[\-－]{_NUM}{{1,5}})+(?:\s?{_NUM}{{1,5}}室?)?"
 )
+_DIGITS = re.compile(r"\d+")
 _MIN_REPEAT = {"PERSON": 2, "ADDRESS": 4}
 
 
@@ -84,6 +85,7 @@ class Redactor:
         self._threshold = score_threshold
         self._allow = frozenset(allow_list)
         self._guard = residual_guard
+        self._batch = vault if isinstance(vault, BatchVault) else None  # checked once: Protocol checks are slow
         self.residual_masked = 0
 
     def detect(self, text: str) -> list[RecognizerResult]:
@@ -92,12 +94,11 @@ class Redactor:
         return self._find(text, ())
 
     def redact(self, text: str, conversation_id: str) -> Redaction:
-        batch = isinstance(self._vault, BatchVault)
-        known = self._vault.known_values(conversation_id) if batch else []
+        known = self._batch.known_values(conversation_id) if self._batch else []
         found = self._find(text, known)
         items = [(r.entity_type, text[r.start : r.end]) for r in found]
-        if isinstance(self._vault, BatchVault):
-            placeholders = self._vault.placeholders_for(conversation_id, items)
+        if self._batch:
+            placeholders = self._batch.placeholders_for(conversation_id, items)
         else:
             placeholders = [self._vault.placeholder_for(conversation_id, t, v) for t, v in items]
         # Numbered left to right, so the first phone in a message is <PHONE_1>.
@@ -205,7 +206,7 @@ def _repeats(
             values.setdefault(_search_form(value.entity_type, value.original), (value.entity_type, 1.0))
     taken = [(r.start, r.end) for r in results] + list(kept_out)
     lowered = text.lower()
-    digits_view = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\d+", text)] if any(
+    digits_view = [(m.start(), m.end(), m.group()) for m in _DIGITS.finditer(text)] if any(
         t in NUMBER_TYPES for t, _ in values.values()
     ) else []
     found = []
@@ -215,12 +216,21 @@ def _repeats(
         if entity_type in NUMBER_TYPES and form.isdecimal():
             spans = [(s, e) for s, e, digits in digits_view if digits == form]
         else:
-            spans = [m.span() for m in re.finditer(re.escape(form), lowered)]
+            spans = _occurrences(lowered, form)
         for start, end in spans:
             if not any(start < t_end and t_start < end for t_start, t_end in taken):
                 found.append(_result(entity_type, start, end, score))
                 taken.append((start, end))
     return found
+
+
+def _occurrences(text: str, form: str) -> list[tuple[int, int]]:
+    spans = []
+    at = text.find(form)
+    while at != -1:
+        spans.append((at, at + len(form)))
+        at = text.find(form, at + len(form))
+    return spans
 
 
 def _search_form(entity_type: str, value: str) -> str:
