@@ -13,6 +13,7 @@ from presidio_analyzer import (
     PatternRecognizer,
     RecognizerResult,
 )
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Numbers glued to Chinese text have no `\b` (CJK characters are word characters), so number
 # patterns are delimited by "no ASCII letter or digit next to it" instead.
@@ -41,6 +42,8 @@ class ContextPatternRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[list[str]] = []
     NEGATIVE_CONTEXT: ClassVar[list[str]] = []
     FLAGS: ClassVar[int] = re.DOTALL | re.MULTILINE | re.IGNORECASE
+    # A cheap test every match needs (e.g. a run of digits): text without it skips the patterns.
+    PREFILTER: ClassVar[str | None] = None
 
     def __init__(self, supported_language: str = "zh") -> None:
         super().__init__(
@@ -52,6 +55,18 @@ class ContextPatternRecognizer(PatternRecognizer):
             global_regex_flags=self.FLAGS,
         )
         self.negative_context: list[str] = list(self.NEGATIVE_CONTEXT)
+        self._prefilter = re.compile(self.PREFILTER, self.FLAGS) if self.PREFILTER else None
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if self._prefilter is not None and self._prefilter.search(text) is None:
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)
 
 
 class ModelRecognizer(LocalRecognizer):

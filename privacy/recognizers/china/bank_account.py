@@ -12,6 +12,7 @@ _WORDS = r"账号|帐号|账户|帐户|存折号?|户号|account(?: number| no\.
 
 class BankAccountRecognizer(ContextPatternRecognizer):
     ENTITY = "BANK_ACCOUNT"
+    PREFILTER = r"\d{12}"
     PATTERNS = [
         Pattern(
             "account_after_word",

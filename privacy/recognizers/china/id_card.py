@@ -35,6 +35,7 @@ class CnIdCardRecognizer(ContextPatternRecognizer):
     """18-digit IDs (GB 11643 check digit, birth date) and the legacy 15-digit form."""
 
     ENTITY = "CN_ID_CARD"
+    PREFILTER = r"\d{15}"
     PATTERNS = [
         Pattern(
             "cn_id_18",

@@ -18,6 +18,7 @@ class TravelPermitRecognizer(ContextPatternRecognizer):
     """Letter-prefixed numbers are common product codes too: alone they score under the threshold."""
 
     ENTITY = "TRAVEL_PERMIT"
+    PREFILTER = r"\d{7}"
     PATTERNS = [
         # 港澳通行证: C + 8 digits (electronic) or C + letter + 7 digits; older W + 8 digits.
         Pattern("hk_macau_pass", NOT_AFTER_ALNUM + r"(?:C[0-9A-HJ-NP-Z]\d{7}|W\d{8})" + NOT_BEFORE_ALNUM, 0.3),

@@ -22,6 +22,7 @@ class CnPhoneRecognizer(ContextPatternRecognizer):
     """Personal phone numbers; 400/800 hotlines and short service numbers are not personal."""
 
     ENTITY = "PHONE_NUMBER"
+    PREFILTER = r"\d{3}"
     PATTERNS = [
         Pattern(
             "cn_mobile",

@@ -11,5 +11,6 @@ _WORDS = r"(?<![A-Za-z])qq(?:号码?|号|\s?number|\s?no\.?)?|扣扣号?|企鹅�
 
 class QqNumberRecognizer(ContextPatternRecognizer):
     ENTITY = "QQ_NUMBER"
+    PREFILTER = r"\d{5}"
     PATTERNS = [Pattern("qq_after_word", after_words(_WORDS) + r"[1-9]\d{4,11}" + NOT_BEFORE_ALNUM, 0.8)]
     CONTEXT = ["qq", "扣扣"]

@@ -13,6 +13,7 @@ _WORDS = r"微信号?|薇信|威信|V信|vx|wx|weixin|wechat(?: id)?|加[Vv微]|
 
 class WeChatIdRecognizer(ContextPatternRecognizer):
     ENTITY = "WECHAT_ID"
+    PREFILTER = r"[a-z]{2}"
     PATTERNS = [
         Pattern("wxid", NOT_AFTER_ALNUM + r"wxid_[a-z0-9]{6,22}" + NOT_BEFORE_ALNUM, 0.85),
         Pattern("wechat_after_word", after_words(_WORDS) + _ID + NOT_BEFORE_ALNUM, 0.75),

@@ -18,6 +18,7 @@ _PREFIXES = {
 
 class ShortCardRecognizer(ContextPatternRecognizer):
     ENTITY = "BANK_CARD"
+    PREFILTER = r"\d{12}"
     PATTERNS = [Pattern("card_12_15", NOT_AFTER_ALNUM + r"[1-9]\d{11,14}" + NOT_BEFORE_ALNUM, 0.3)]
     CONTEXT = ["card", "credit", "visa", "amex", "mastercard", "卡号", "信用卡"]
 

@@ -46,6 +46,7 @@ class EmailRecognizer(ContextPatternRecognizer):
     """Addresses whose domain ends in a known public suffix."""
 
     ENTITY = "EMAIL_ADDRESS"
+    PREFILTER = r"@|\sat\s|[(\[{<（]at|艾特|#"
     PATTERNS = [
         Pattern(
             "email",

@@ -17,6 +17,7 @@ class EnglishAddressRecognizer(ContextPatternRecognizer):
     """House number + capitalised street name + street type; case matters, so no IGNORECASE."""
 
     ENTITY = "ADDRESS"
+    PREFILTER = r"\d"
     FLAGS = re.DOTALL | re.MULTILINE
     PATTERNS = [
         Pattern(

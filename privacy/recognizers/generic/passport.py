@@ -13,6 +13,7 @@ class PassportRecognizer(ContextPatternRecognizer):
     """Chinese e-passports have their own shape rules (`china.passport`); this covers the rest."""
 
     ENTITY = "PASSPORT"
+    PREFILTER = r"\d{5}"
     PATTERNS = [
         Pattern(
             "passport_after_word",
