@@ -42,6 +42,7 @@ _GROUP = re.compile(rf"{_DIGIT}+(?:[Xx](?![A-Za-z]))?")
 # Never joined: dates, times and decimals (an amount's cents are not the end of a phone number).
 _PROTECTED = re.compile(
     r"(?<!\d)(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日?)(?!\d)"
+    r"|(?<!\d)\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}(?!\d)"
     r"|(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
     r"|(?<![\d.])\d+\.\d{1,2}(?![\d.])"
 )

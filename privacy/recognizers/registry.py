@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from presidio_analyzer import EntityRecognizer, RecognizerRegistry
+from presidio_analyzer import EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.language import Language
 
@@ -42,11 +43,29 @@ CONFIG_ENV = "PRIVACY_RECOGNIZERS"
 Factory = Callable[[str, Mapping[str, Language]], EntityRecognizer]
 
 
+class SpacyPersonRecognizer(SpacyRecognizer):
+    """Only PERSON from spaCy (a bare city or organisation is not personal data here), without the
+    small model's usual slips: a capitalised first word of a request ("Email me", "Order DD…")."""
+
+    NOT_NAMES = frozenset({"email", "order", "hi", "hello", "dear", "thanks", "reference", "card", "call", "mail"})
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(supported_language=supported_language, supported_entities=["PERSON"])
+        self.name = type(self).__name__
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return [
+            r
+            for r in super().analyze(text, entities, nlp_artifacts)
+            if not any(ch.isdigit() for ch in text[r.start : r.end])
+            and text[r.start : r.end].split()[0].lower() not in self.NOT_NAMES
+        ]
+
+
 def _spacy_person(language: str, pipelines: Mapping[str, Language]) -> EntityRecognizer:
-    """Only PERSON from spaCy: a bare city or organisation is not personal data here."""
-    recognizer = SpacyRecognizer(supported_language=language, supported_entities=["PERSON"])
-    recognizer.name = "SpacyPersonRecognizer"
-    return recognizer
+    return SpacyPersonRecognizer(language)
 
 
 def _plain(cls: Callable[[str], EntityRecognizer]) -> Factory:

@@ -18,6 +18,12 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 _AT = r"(?:\s*(?:\(at\)|\[at\]|\{at\}|<at>|（at）|#)\s*|\s+at\s+|\s*艾特\s*|\s*@\s+|\s+@\s*)"
 _DOT = r"(?:\s*(?:\(dot\)|\[dot\]|\{dot\}|<dot>|。|点)\s*|\s+dot\s+|\s*\.\s+|\s+\.\s*|\.)"
 _PLAIN_AT = re.compile(r"\sat\s", re.I)
+_PLAIN_DOT = re.compile(r"\sdot\s", re.I)
+# The word before " at " in prose ("is at home dot com"), never an address's local part.
+_PROSE_WORDS = frozenset(
+    "is are was were be been me us you him her them it we i meet look available here there arrive arrived "
+    "stay staying live lives work works home back up out find found".split()
+)
 _CANONICAL_AT = re.compile(_AT, re.I)
 _CANONICAL_DOT = re.compile(_DOT, re.I)
 _KNOWN_MAIL_DOMAINS = ("qq", "163", "126", "gmail", "outlook", "hotmail", "yahoo", "sina", "sohu", "foxmail",
@@ -68,5 +74,9 @@ class EmailRecognizer(ContextPatternRecognizer):
             return False
         if address == pattern_text or not _PLAIN_AT.search(pattern_text):
             return True
-        # "available at example.com" is prose; "zhang at qq dot com" is an address.
+        if local.strip().lower() in _PROSE_WORDS:
+            return False
+        if _PLAIN_DOT.search(pattern_text):
+            return True
+        # "available at example.com" is prose; "zhang at qq dot com" and "zhang at qq.com" are addresses.
         return domain.split(".")[0].lower() in _KNOWN_MAIL_DOMAINS
