@@ -228,7 +228,8 @@ class _Values:
 
     def wechat(self) -> str:
         if self.rng.random() < 0.3:
-            return "wxid_" + "".join(self.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(14))
+            alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+            return "wxid_" + "".join(self.rng.choice(alphabet) for _ in range(14))
         word = str(self.en.user_name()).replace(".", "_")
         word = word if word[0].isalpha() else "w" + word
         return (word + str(self.rng.randrange(10, 99)))[:20]

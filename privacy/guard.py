@@ -21,8 +21,13 @@ _REFERENCE_WORDS = re.compile(
     r"invoice|tracking|\bno\.|#",
     re.IGNORECASE,
 )
-_AMOUNT_AFTER = re.compile(r"\s?(?:\.\d|,\d{3}|元|块|圆|万|亿|千|百|%|‰|美元|港币|欧元|日元|英镑|rmb|cny|usd|hkd|yuan|dollars?)", re.I)
-_AMOUNT_BEFORE = re.compile(r"(?:[¥￥$€£]|rmb|cny|usd|hkd|金额|余额|共|合计|总计|总额|额度|利息|本金|收益)\s?:?\s?$", re.I)
+_AMOUNT_AFTER = re.compile(
+    r"\s?(?:\.\d|,\d{3}|元|块|圆|万|亿|千|百|%|‰|美元|港币|欧元|日元|英镑|rmb|cny|usd|hkd|yuan|dollars?)",
+    re.I,
+)
+_AMOUNT_BEFORE = re.compile(
+    r"(?:[¥￥$€£]|rmb|cny|usd|hkd|金额|余额|共|合计|总计|总额|额度|利息|本金|收益)\s?:?\s?$", re.I
+)
 _SERVICE = re.compile(r"(?:400|800)\d{7}|95\d{3,6}|10\d{3,6}|12\d{3}")
 _LETTER_PREFIX = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,4}-?$")
 _CONTEXT_CHARS = 12

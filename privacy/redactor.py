@@ -85,7 +85,8 @@ class Redactor:
         self._threshold = score_threshold
         self._allow = frozenset(allow_list)
         self._guard = residual_guard
-        self._batch = vault if isinstance(vault, BatchVault) else None  # checked once: Protocol checks are slow
+        # Checked once: a runtime Protocol check costs more than the rest of a vault lookup.
+        self._batch = vault if isinstance(vault, BatchVault) else None
         self.residual_masked = 0
 
     def detect(self, text: str) -> list[RecognizerResult]:
@@ -110,7 +111,8 @@ class Redactor:
         if residual:
             self.residual_masked += residual
             logger.info("residual guard masked %d digit run(s)", residual)
-        return Redaction(_replace(text, [(e.start, e.end, e.placeholder) for e in entities]), entities, residual)
+        redacted = _replace(text, [(e.start, e.end, e.placeholder) for e in entities])
+        return Redaction(redacted, entities, residual)
 
     def preview(self, text: str) -> str:
         """Masks with unnumbered placeholders (`<ID_CARD>`) and stores nothing."""

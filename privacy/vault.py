@@ -9,14 +9,14 @@ import random
 import re
 import time
 import unicodedata
-from datetime import UTC, datetime
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import NamedTuple, Protocol, runtime_checkable
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import DateTime, Engine, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import DateTime, Engine, Integer, String, Text, UniqueConstraint, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -172,7 +172,7 @@ class SqlVault:
                             table.c.conversation_id == conversation_id
                         )
                     ).all()
-                    by_digest = {digest: placeholder for digest, placeholder in rows}
+                    by_digest = dict(rows)
                     numbers = _highest_numbers(placeholder for _, placeholder in rows)
                     new_rows = []
                     for (entity_type, original), digest in zip(items, digests, strict=True):
@@ -185,7 +185,7 @@ class SqlVault:
                             self._values(conversation_id, by_digest[digest], entity_type, digest, original)
                         )
                     if new_rows:
-                        connection.execute(table.insert(), new_rows)
+                        connection.execute(insert(_VaultRow), new_rows)
                 return [by_digest[digest] for digest in digests]
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
@@ -214,7 +214,9 @@ class SqlVault:
             "created_at": datetime.now(UTC),
         }
 
-    def _row(self, conversation_id: str, placeholder: str, entity_type: str, digest: str, original: str) -> _VaultRow:
+    def _row(
+        self, conversation_id: str, placeholder: str, entity_type: str, digest: str, original: str
+    ) -> _VaultRow:
         return _VaultRow(
             conversation_id=conversation_id,
             placeholder=placeholder,

@@ -155,7 +155,8 @@ def _number_edits(nfkc: str) -> tuple[set[int], dict[int, str]]:
                     digit_at[i] = CHINESE_DIGITS[nfkc[i]]
         seps = [nfkc[end:next_start] for (_, end), (next_start, _) in zip(groups, groups[1:], strict=False)]
         for first, last in _segments(values, seps):
-            for (_, gap_start), (gap_end, _) in zip(groups[first:last], groups[first + 1 : last + 1], strict=True):
+            gaps = zip(groups[first:last], groups[first + 1 : last + 1], strict=True)
+            for (_, gap_start), (gap_end, _) in gaps:
                 drop.update(range(gap_start, gap_end))
     return drop, digit_at
 

@@ -47,11 +47,13 @@ class SpacyPersonRecognizer(SpacyRecognizer):
     """Only PERSON from spaCy (a bare city or organisation is not personal data here), without the
     small model's usual slips: a capitalised first word of a request ("Email me", "Order DD…")."""
 
-    NOT_NAMES = frozenset({"email", "order", "hi", "hello", "dear", "thanks", "reference", "card", "call", "mail"})
+    NOT_NAMES = frozenset(
+        {"email", "order", "hi", "hello", "dear", "thanks", "reference", "card", "call", "mail"}
+    )
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(supported_language=supported_language, supported_entities=["PERSON"])
-        self.name = type(self).__name__
+        self.name: str = type(self).__name__
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None

@@ -22,7 +22,8 @@ _LEGACY_15 = 0.5
 # two checks together flag about 0.3 % of random 18-digit numbers and no date or amount.
 _MISTYPED = 0.55
 _PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83"
+    .split()
 )
 
 

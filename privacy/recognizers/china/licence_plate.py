@@ -19,7 +19,8 @@ class LicencePlateRecognizer(ContextPatternRecognizer):
     PATTERNS = [
         Pattern(
             "cn_plate",
-            rf"[{_PROVINCE}][{_LETTER}]\s?[·•\-]?\s?(?=[{_LETTER}0-9]*\d)[{_LETTER}0-9]{{5,6}}" + NOT_BEFORE_ALNUM,
+            rf"[{_PROVINCE}][{_LETTER}]\s?[·•\-]?\s?(?=[{_LETTER}0-9]*\d)[{_LETTER}0-9]{{5,6}}"
+            + NOT_BEFORE_ALNUM,
             0.6,
         )
     ]

@@ -31,7 +31,9 @@ _EU_SUFFIX = (
     r"(?:katu|tie|kuja|polku|gatan|vägen|väg|vej|vænget|gade|straße|strasse|str\.|weg|gasse|platz|allee"
     r"|laan|straat|plein|steeg|utca|u\.|ulica|ul\.|út|tér|sor|vegen|veien|tee|puiestee)"
 )
-_EU_PREFIX = r"(?:Rua|Via|Viale|Calle|Carrer|Rue|Avenida|Avenue|Piazza|Strada|Plaza|Paseo|Largo|Travessa|Praça)"
+_EU_PREFIX = (
+    r"(?:Rua|Via|Viale|Calle|Carrer|Rue|Avenida|Avenue|Piazza|Strada|Plaza|Paseo|Largo|Travessa|Praça)"
+)
 
 
 class EnglishAddressRecognizer(ContextPatternRecognizer):

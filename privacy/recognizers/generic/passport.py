@@ -17,7 +17,9 @@ class PassportRecognizer(ContextPatternRecognizer):
     PATTERNS = [
         Pattern(
             "passport_after_word",
-            after_words(_WORDS, r"[\s:：#是为]{0,3}") + r"(?=[A-Z0-9]*\d)[A-Z]{0,2}\d?[A-Z0-9]{5,9}" + NOT_BEFORE_ALNUM,
+            after_words(_WORDS, r"[\s:：#是为]{0,3}")
+            + r"(?=[A-Z0-9]*\d)[A-Z]{0,2}\d?[A-Z0-9]{5,9}"
+            + NOT_BEFORE_ALNUM,
             0.7,
         )
     ]

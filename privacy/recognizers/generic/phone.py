@@ -18,13 +18,13 @@ class InternationalPhoneRecognizer(PhoneRecognizer):
             supported_regions=self.REGIONS,
             context=["phone", "call", "tel", "mobile", "cell", "fax", "number", "contact"],
         )
-        self.name = type(self).__name__
+        self.name: str = type(self).__name__
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """`phonenumbers` scans the text for ~1 ms even when it holds no number: skip text with
         fewer digits than the shortest phone number."""
-        if sum(ch.isdigit() for ch in text) < 7:
+        if nlp_artifacts is None or sum(ch.isdigit() for ch in text) < 7:
             return []
         return super().analyze(text, entities, nlp_artifacts)
