@@ -63,6 +63,12 @@ class EnglishAddressRecognizer(ContextPatternRecognizer):
             rf"\s?\d{{1,5}}[A-Za-z]?\b(?:,?\s+{_UNIT})?",
             0.55,
         ),
+        # Building number, street name, house number ("28245 Puruntie 82", "50066 Rooseveltlaan 110").
+        Pattern(
+            "number_street_number",
+            rf"(?<![\p{{L}}\d])\d{{1,5}}\s(?:{_WORD}\s){{1,3}}\d{{1,5}}\b(?:,?\s+{_UNIT})?",
+            0.5,
+        ),
         Pattern("unit_alone", rf"(?<![\p{{L}}\d]){_UNIT}\b", 0.5),
         Pattern("military", r"\b(?:PSC|Unit|CMR)\s\d{4},\sBox\s\d{4}(?:\s+APO\s+A[AEP]\s+\d{5})?", 0.7),
     ]
