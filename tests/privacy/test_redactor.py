@@ -122,3 +122,19 @@ def test_nothing_personal_reaches_the_logs(redactor: Redactor, caplog: pytest.Lo
 )
 def test_ordinary_banking_messages_have_nothing_to_redact(redactor: Redactor, message: str) -> None:
     assert redactor.redact(message, "conv-1").text == message
+
+
+def test_a_value_found_in_an_earlier_turn_is_replaced_wherever_it_reappears(redactor: Redactor) -> None:
+    first = redactor.redact("收款人：呼萍，转账一直没到", "conv-1")
+    later = redactor.redact("呼萍说还是没收到", "conv-1")
+    assert first.text == "收款人：<NAME_1>，转账一直没到"
+    assert later.text == "<NAME_1>说还是没收到"
+
+
+def test_every_occurrence_in_a_message_gets_the_same_placeholder(redactor: Redactor) -> None:
+    redaction = redactor.redact("我叫张伟。张伟的卡丢了，张伟很着急", "conv-1")
+    assert redaction.text == "我叫<NAME_1>。<NAME_1>的卡丢了，<NAME_1>很着急"
+
+
+def test_transliterated_names_are_redacted_whole(redactor: Redactor) -> None:
+    assert "卡罗" not in redactor.redact("我叫阿卜杜拉·卡罗，想开户", "conv-1").text
