@@ -132,6 +132,7 @@ class Redactor:
             and not any(r.start < end and start < r.end for start, end in kept_out)
         ]
         results = [_grow(vtext, r) for r in results]
+        results += _coordinated_names(vtext, results)
         results += _repeats(vtext, results, known, kept_out, self._allow)
         resolved = _resolve_overlaps(results)
         if self._guard:
@@ -192,6 +193,25 @@ def _grow(text: str, result: RecognizerResult) -> RecognizerResult:
     return result if (start, end) == (result.start, result.end) else _copy(result, start, end)
 
 
+# "Eklund, Michael and Hodge": when one member of such a list is a name, they all are.
+_NAME_LIST = re.compile(
+    r"(?<![\p{L}])\p{Lu}[\p{Ll}'’\-]+(?:,\s\p{Lu}[\p{Ll}'’\-]+)*,?\s(?:and|&)\s\p{Lu}[\p{Ll}'’\-]+(?![\p{L}])"
+)
+_WORD_IN_LIST = re.compile(r"\p{Lu}[\p{Ll}'’\-]+")
+
+
+def _coordinated_names(text: str, results: Sequence[RecognizerResult]) -> list[RecognizerResult]:
+    names = [r for r in results if r.entity_type == "PERSON"]
+    if not names or not any(c.isascii() and c.isalpha() for c in text):
+        return []
+    found = []
+    for listing in _NAME_LIST.finditer(text):
+        members = [m.span() for m in _WORD_IN_LIST.finditer(text, listing.start(), listing.end())]
+        if any(any(r.start < e and s < r.end for s, e in members) for r in names):
+            found += [_result("PERSON", s + 0, e, 0.6) for s, e in members]
+    return found
+
+
 def _repeats(
     text: str,
     results: Sequence[RecognizerResult],
@@ -203,6 +223,11 @@ def _repeats(
     values: dict[str, tuple[str, float]] = {}
     for r in results:
         values.setdefault(_search_form(r.entity_type, text[r.start : r.end]), (r.entity_type, r.score))
+        if r.entity_type == "PERSON" and " " in text[r.start : r.end].strip():
+            # "Asya Godina" found: "Asya" alone later in the text is the same person.
+            for part in text[r.start : r.end].split():
+                if len(part) >= 3 and part[0].isupper():
+                    values.setdefault(part.lower(), ("PERSON", r.score))
     for value in known:
         if value.original not in allow:
             values.setdefault(_search_form(value.entity_type, value.original), (value.entity_type, 1.0))
@@ -219,11 +244,17 @@ def _repeats(
             spans = [(s, e) for s, e, digits in digits_view if digits == form]
         else:
             spans = _occurrences(lowered, form)
+            if form[:1].isascii() and form[:1].isalpha():  # Latin words match whole ("Ann" not in "Annex")
+                spans = [(s, e) for s, e in spans if not _letter_at(text, s - 1) and not _letter_at(text, e)]
         for start, end in spans:
             if not any(start < t_end and t_start < end for t_start, t_end in taken):
                 found.append(_result(entity_type, start, end, score))
                 taken.append((start, end))
     return found
+
+
+def _letter_at(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and text[index].isalpha() and text[index].isascii()
 
 
 def _occurrences(text: str, form: str) -> list[tuple[int, int]]:

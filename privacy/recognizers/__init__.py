@@ -21,6 +21,7 @@ from privacy.recognizers.china.wechat import WeChatIdRecognizer
 from privacy.recognizers.generic.card import ShortCardRecognizer
 from privacy.recognizers.generic.email import EmailRecognizer
 from privacy.recognizers.generic.en_address import EnglishAddressRecognizer
+from privacy.recognizers.generic.en_name_pattern import EnglishNamePatternRecognizer
 from privacy.recognizers.generic.passport import PassportRecognizer
 from privacy.recognizers.generic.phone import InternationalPhoneRecognizer
 from privacy.recognizers.ner.lac_address import LacAddressRecognizer
@@ -37,6 +38,7 @@ __all__ = [
     "CnPhoneRecognizer",
     "EmailRecognizer",
     "EnglishAddressRecognizer",
+    "EnglishNamePatternRecognizer",
     "InternationalPhoneRecognizer",
     "LacAddressRecognizer",
     "LacNameRecognizer",

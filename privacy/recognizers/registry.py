@@ -31,6 +31,7 @@ from privacy.recognizers.china.wechat import WeChatIdRecognizer
 from privacy.recognizers.generic.card import ShortCardRecognizer
 from privacy.recognizers.generic.email import EmailRecognizer
 from privacy.recognizers.generic.en_address import EnglishAddressRecognizer
+from privacy.recognizers.generic.en_name_pattern import EnglishNamePatternRecognizer
 from privacy.recognizers.generic.passport import PassportRecognizer
 from privacy.recognizers.generic.phone import InternationalPhoneRecognizer
 from privacy.recognizers.ner.lac_address import LacAddressRecognizer
@@ -89,6 +90,7 @@ FACTORIES: dict[str, Factory] = {
     "EmailRecognizer": _plain(EmailRecognizer),
     "PassportRecognizer": _plain(PassportRecognizer),
     "EnglishAddressRecognizer": _plain(EnglishAddressRecognizer),
+    "EnglishNamePatternRecognizer": _plain(EnglishNamePatternRecognizer),
     "ShortCardRecognizer": _plain(ShortCardRecognizer),
     "InternationalPhoneRecognizer": _plain(InternationalPhoneRecognizer),
     "LacNameRecognizer": _plain(LacNameRecognizer),
