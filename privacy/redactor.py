@@ -226,7 +226,7 @@ def _repeats(
         if r.entity_type == "PERSON" and " " in text[r.start : r.end].strip():
             # "Asya Godina" found: "Asya" alone later in the text is the same person.
             for part in text[r.start : r.end].split():
-                if len(part) >= 3 and part[0].isupper():
+                if len(part) >= 3 and part.isalpha() and part[0].isupper():
                     values.setdefault(part.lower(), ("PERSON", r.score))
     for value in known:
         if value.original not in allow:
@@ -244,8 +244,13 @@ def _repeats(
             spans = [(s, e) for s, e, digits in digits_view if digits == form]
         else:
             spans = _occurrences(lowered, form)
-            if form[:1].isascii() and form[:1].isalpha():  # Latin words match whole ("Ann" not in "Annex")
-                spans = [(s, e) for s, e in spans if not _letter_at(text, s - 1) and not _letter_at(text, e)]
+            if entity_type == "PERSON" and form[:1].isascii() and form[:1].isalpha():
+                # Latin words match whole and capitalised ("Ann" is not in "Annex"; "orchestra" is no name).
+                spans = [
+                    (s, e)
+                    for s, e in spans
+                    if not _letter_at(text, s - 1) and not _letter_at(text, e) and text[s].isupper()
+                ]
         for start, end in spans:
             if not any(start < t_end and t_start < end for t_start, t_end in taken):
                 found.append(_result(entity_type, start, end, score))

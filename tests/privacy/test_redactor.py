@@ -138,3 +138,14 @@ def test_every_occurrence_in_a_message_gets_the_same_placeholder(redactor: Redac
 
 def test_transliterated_names_are_redacted_whole(redactor: Redactor) -> None:
     assert "卡罗" not in redactor.redact("我叫阿卜杜拉·卡罗，想开户", "conv-1").text
+
+
+def test_an_email_seen_earlier_is_replaced_when_it_reappears(redactor: Redactor) -> None:
+    redactor.redact("邮箱zhang.wei@example.com", "conv-1")
+    assert redactor.redact("还是发到 zhang.wei@example.com", "conv-1").text == "还是发到 <EMAIL_1>"
+
+
+def test_english_name_lists_and_name_parts(redactor: Redactor) -> None:
+    text = "Our founders: Eklund, Michael and Hodge. Michael Hodge said so."
+    redacted = redactor.redact(text, "conv-en").text
+    assert not [name for name in ("Eklund", "Michael", "Hodge") if name in redacted]

@@ -8,7 +8,7 @@ from privacy.recognizers.base import NOT_AFTER_ALNUM, NOT_BEFORE_ALNUM, ContextP
 
 # A WeChat id: 6–20 letters, digits, `_` or `-`, starting with a letter.
 _ID = r"[A-Za-z][-_A-Za-z0-9]{5,19}"
-_WORDS = r"微信号?|薇信|威信|V信|vx|wx|weixin|wechat(?: id)?|加[Vv微]|[Vv]:"
+_WORDS = r"微信号?|薇信|威信|V信|(?<![A-Za-z])(?:vx|wx|weixin|wechat(?: id)?|[Vv]:)|加[Vv微]"
 
 
 class WeChatIdRecognizer(ContextPatternRecognizer):

@@ -15,7 +15,9 @@ _INTRO = (
     r"|\bmy (?:kid|son|daughter|wife|husband|partner|friend|brother|sister|mother|father|mom|dad|boss"
     r"|colleague|manager|client|name's))\s)"
 )
-_LABEL = r"(?<=(?i:\bdirected by|\bwritten by|\bauthor|\bname|\bcontact|\bcustomer|\bpatient|\bsigned)[:：]\s{0,4})"
+_LABEL = (
+    r"(?<=(?i:\bdirected by|\bwritten by|\bauthor|\bname|\bcontact|\bcustomer|\bpatient|\bsigned)[:：]\s{0,4})"
+)
 
 
 class EnglishNamePatternRecognizer(ContextPatternRecognizer):
