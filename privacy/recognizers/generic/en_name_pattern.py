@@ -16,7 +16,8 @@ _INTRO = (
     r"|colleague|manager|client|name's))\s)"
 )
 _LABEL = (
-    r"(?<=(?i:\bdirected by|\bwritten by|\bauthor|\bname|\bcontact|\bcustomer|\bpatient|\bsigned)[:：]\s{0,4})"
+    r"(?<=(?i:\bdirected by|\bwritten by|\bauthor|\bname|\bcontact|\bcustomer|\bpatient|\bsigned)"
+    r"[:：]\s{0,4})"
 )
 
 
