@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from agent.classify import Classification, Intent
-from agent.models import Message
 from agent.prompts import SUGGESTED_NEXT_STEP
+from storage.models import Message
 
 CATEGORY = {
     Intent.COMPLAINT: "complaint",

@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from langchain_core.runnables import Runnable, RunnableLambda
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent import repository
 from agent.classify import Classification, Intent, MessageClassifier
 from agent.compliance import check_answer
 from agent.group import is_addressed, is_mentioned
 from agent.handoff import CATEGORY, build_summary, urgency_for
 from agent.identity import Pseudonymizer
-from agent.models import Conversation, Handoff, Message
 from agent.prompts import (
     ANSWER_LEAD_EN,
     FALLBACK,
@@ -38,10 +36,11 @@ from agent.prompts import (
 )
 from agent.responders import Responder
 from agent.routing import decide
-from agent.sources import source_url
-from agent.state import Action, AgentReply, Citation, IncomingMessage, Turn
+from agent.state import Action, AgentReply, Citation, IncomingMessage, Turn, source_url
 from knowledge import KnowledgeBase
 from privacy import Redactor, detect_language
+from storage import repository
+from storage.models import Conversation, Handoff, Message
 
 log = logging.getLogger(__name__)
 

@@ -39,6 +39,14 @@ class IncomingMessage:
     customer_tier: str | None = None
 
 
+SOURCE_PATH = "/v1/sources/"
+
+
+def source_url(doc_id: str) -> str:
+    """Citations link to the published source page, never to the file a document came from."""
+    return f"{SOURCE_PATH}{doc_id}"
+
+
 @dataclass(frozen=True)
 class Citation:
     title: str

@@ -18,9 +18,6 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from agent.factory import Services, build_services
-from agent.kb_admin import build_kb_admin, import_and_sync
-from agent.settings import Settings, get_settings
 from api.errors import error_body, install_error_handlers
 from api.routes import (
     admin_pages,
@@ -37,6 +34,9 @@ from api.routes import (
     staff,
     widget,
 )
+from core.settings import Settings, get_settings
+from core.wiring import Services, build_services
+from services.kb_admin import build_kb_admin, import_and_sync
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from agent.factory import Services
-from agent.kb_admin import KbAdmin
 from agent.pipeline import Agent
-from agent.settings import Settings
+from core.settings import Settings
+from core.wiring import Services
+from services.kb_admin import KbAdmin
 
 
 def get_services(request: Request) -> Services:

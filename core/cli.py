@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.settings import Settings
+from core.settings import Settings
 
 if TYPE_CHECKING:
-    from agent.factory import Services
+    from core.wiring import Services
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,11 +73,11 @@ def _ingest(settings: Settings, folder: Path) -> int:
     versions, documents deleted by editors left deleted), then mirror the catalog into the store."""
     from sqlalchemy.orm import sessionmaker
 
-    from agent.factory import build_engine, build_knowledge
-    from agent.kb_admin import import_and_sync
-    from agent.kb_catalog import KbCatalog
-    from agent.models import Base
+    from core.wiring import build_engine, build_knowledge
     from knowledge import IngestError
+    from services.kb_admin import import_and_sync
+    from services.kb_catalog import KbCatalog
+    from storage.models import Base
 
     if not folder.is_dir():
         print(f"error: {folder} is not a folder", file=sys.stderr)
@@ -102,10 +102,10 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     from sqlalchemy.orm import Session
 
-    from agent import audit
-    from agent.factory import build_engine
-    from agent.models import Base
-    from agent.staff import StaffError, create_staff
+    from core.wiring import build_engine
+    from services import audit
+    from services.staff import StaffError, create_staff
+    from storage.models import Base
 
     if args.password_env:
         password = os.environ.get(args.password_env, "")
@@ -143,8 +143,8 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _ask(settings: Settings, question: str, group: str | None, mentions: list[str]) -> int:
-    from agent.factory import build_services
     from agent.state import IncomingMessage
+    from core.wiring import build_services
 
     services = build_services(settings)
     if services.knowledge.count() == 0:
@@ -168,7 +168,7 @@ def _ask(settings: Settings, question: str, group: str | None, mentions: list[st
 def _has_staff(services: Services) -> bool:
     from sqlalchemy import select
 
-    from agent.models import StaffUser
+    from storage.models import StaffUser
 
     with services.sessions() as session:
         return session.scalar(select(StaffUser.id).limit(1)) is not None
@@ -177,13 +177,13 @@ def _has_staff(services: Services) -> bool:
 def _serve(settings: Settings, host: str, port: int, ingest: bool) -> int:
     import uvicorn
 
-    from agent.factory import build_services
     from api.app import create_app
+    from core.wiring import build_services
 
     services = build_services(settings)
     if ingest and settings.kb_dir:
-        from agent.kb_admin import import_and_sync
-        from agent.kb_catalog import KbCatalog
+        from services.kb_admin import import_and_sync
+        from services.kb_catalog import KbCatalog
 
         print(f"importing {settings.kb_dir} into the knowledge catalog …", flush=True)
         report = import_and_sync(

@@ -1,7 +1,7 @@
 """All configuration in one place, read from environment variables and `.env`.
 
 Lower layers (privacy/, knowledge/) never read settings themselves: the builders in
-`agent.factory` pass them the values they need, so each layer stays testable on its own.
+`core.wiring` pass them the values they need, so each layer stays testable on its own.
 """
 
 from __future__ import annotations

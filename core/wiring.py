@@ -13,17 +13,17 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent import kb_models  # noqa: F401  (registers the knowledge catalog tables on Base)
 from agent.classify import MessageClassifier
-from agent.events import EventBus
 from agent.identity import Pseudonymizer
-from agent.models import Base
 from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder
-from agent.settings import Settings
+from core.settings import Settings
+from events.bus import EventBus
 from knowledge import KnowledgeBase, build_embedder, build_store
 from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
+from storage import kb_models  # noqa: F401  (registers the knowledge catalog tables on Base)
+from storage.models import Base
 
 log = logging.getLogger(__name__)
 

@@ -19,12 +19,12 @@ from typing import Any
 
 import yaml
 
-from agent.factory import Services, build_services
-from agent.models import Handoff
-from agent.settings import Settings
 from agent.state import AgentReply, IncomingMessage
+from core.settings import Settings
+from core.wiring import Services, build_services
 from evals.report import Section, markdown_table
 from privacy import generate_key
+from storage.models import Handoff
 
 SCENARIOS = Path(__file__).resolve().parent / "data" / "e2e_scenarios.yaml"
 QUICK_SCENARIOS = 8

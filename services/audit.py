@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent.models import AuditRecord, StaffUser
+from storage.models import AuditRecord, StaffUser
 
 
 def record(

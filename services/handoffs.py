@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent import audit, repository
-from agent.events import STAFF_TOPIC, EventBus, conversation_topic
-from agent.models import Conversation, Handoff, HandoffNote, Message, OutboxMessage, StaffUser, utcnow
 from agent.state import AgentReply
+from events.bus import STAFF_TOPIC, EventBus, conversation_topic
 from privacy import Redactor, Vault
+from services import audit
+from storage import repository
+from storage.models import Conversation, Handoff, HandoffNote, Message, OutboxMessage, StaffUser, utcnow
 
 ACTIVE = ("open", "claimed")
 OUTCOMES = ("answered", "resolved_by_phone", "account_action", "complaint_registered", "no_response", "other")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.kb_catalog import ImportReport, KbCatalog
-from agent.kb_jobs import UploadJobs
 from knowledge import KnowledgeBase
 from knowledge.preview import DraftPreview
+from services.kb_catalog import ImportReport, KbCatalog
+from services.kb_jobs import UploadJobs
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agent import audit
-from agent.kb_models import KbDocument, KbVersion
-from agent.models import StaffUser
 from knowledge import Document, KnowledgeBase, load_folder
 from knowledge.ingest import content_hash
 from knowledge.preview import DRAFT, draft_id, is_draft_id
+from services import audit
+from storage.kb_models import KbDocument, KbVersion
+from storage.models import StaffUser
 
 
 class CatalogError(ValueError):

@@ -12,10 +12,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.kb_catalog import KbCatalog
-from agent.kb_models import KbJob
-from agent.models import StaffUser
 from knowledge import Document, KnowledgeError
+from services.kb_catalog import KbCatalog
+from storage.kb_models import KbJob
+from storage.models import StaffUser
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,6 @@ from dataclasses import dataclass
 
 from knowledge import KnowledgeBase
 
-SOURCE_PATH = "/v1/sources/"
-
-
-def source_url(doc_id: str) -> str:
-    return f"{SOURCE_PATH}{doc_id}"
-
 
 @dataclass(frozen=True)
 class SourceSection:

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent.models import StaffToken, StaffUser, utcnow
+from storage.models import StaffToken, StaffUser, utcnow
 
 Role = Literal["agent", "editor", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from agent.identity import Pseudonymizer
-from agent.models import Conversation, WidgetSession, utcnow
+from storage.models import Conversation, WidgetSession, utcnow
 
 
 def start_session(

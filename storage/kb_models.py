@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from agent.models import Base, new_id, utcnow
+from storage.models import Base, new_id, utcnow
 
 
 class KbDocument(Base):

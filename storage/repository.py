@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agent.models import Conversation, Handoff, Message
+from storage.models import Conversation, Handoff, Message
 
 
 def find_conversation(session: Session, conversation_id: str) -> Conversation | None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.factory import Services, build_services
-from agent.settings import Settings
+from core.settings import Settings
+from core.wiring import Services, build_services
 from privacy import generate_key
 
 
@@ -67,7 +67,7 @@ StaffFactory = Callable[..., tuple[str, str]]
 @pytest.fixture(scope="session")
 def make_staff(services: Services) -> StaffFactory:
     """Create a staff account and sign it in: `username, token = make_staff("agent", can_reveal=True)`."""
-    from agent.staff import create_staff, issue_token
+    from services.staff import create_staff, issue_token
 
     counter = itertools.count(1)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from agent import console
 from agent.pipeline import UnknownConversation
 from agent.state import IncomingMessage
 from api.deps import ServicesDep, SettingsDep
 from api.errors import NotFound
 from api.schemas import ChatIn, ReplyOut
 from api.validation import check_text
+from services import handoffs as console
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from agent import repository
 from api.auth import ConversationReaderDep
 from api.deps import SessionDep
 from api.errors import NotFound
 from api.schemas import ConversationOut
+from storage import repository
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from agent import console
-from agent.models import OutboxMessage
 from agent.state import IncomingMessage
 from api.auth import AgentStaffDep
 from api.console_schemas import OutboxItemOut
 from api.deps import ServicesDep, SessionDep, SettingsDep
 from api.schemas import GroupMessageIn, ReplyOut
 from api.validation import check_text
+from services import handoffs as console
+from storage.models import OutboxMessage
 
 router = APIRouter(prefix="/v1/groups", tags=["groups"])
 

@@ -1,6 +1,6 @@
 """The handoff console's API: the queue, one handoff in full, and what staff do with it (agent or admin).
 
-Every action that changes data is audited (agent.console); revealing an original needs `can_reveal`.
+Every action that changes data is audited (services.handoffs); revealing an original needs `can_reveal`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from agent import console
-from agent.events import STAFF_TOPIC
-from agent.models import Handoff
-from agent.settings import Settings
 from api import sse
 from api.auth import AgentStaffDep
 from api.console_schemas import (
@@ -32,6 +28,10 @@ from api.console_schemas import (
 from api.deps import ServicesDep, SessionDep, SettingsDep
 from api.errors import Conflict, Forbidden, NotFound
 from api.schemas import MessageOut
+from core.settings import Settings
+from events.bus import STAFF_TOPIC
+from services import handoffs as console
+from storage.models import Handoff
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
 
@@ -162,7 +162,7 @@ def _find(session: SessionDep, handoff_id: str) -> Handoff:
 
 @contextmanager
 def _conflicts() -> Iterator[None]:
-    """A state conflict in agent.console becomes 409 `conflict`."""
+    """A state conflict in services.handoffs becomes 409 `conflict`."""
     try:
         yield
     except console.ConsoleError as exc:

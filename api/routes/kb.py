@@ -13,11 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlalchemy.orm import Session
 
-from agent import audit
-from agent.gaps import gap_report
-from agent.kb_admin import KbAdmin
-from agent.kb_catalog import CatalogError, KbCatalog
-from agent.kb_models import KbDocument, KbJob
 from api.auth import EditorDep
 from api.deps import KbAdminDep, ServicesDep, SessionDep
 from api.errors import AppError
@@ -41,6 +36,11 @@ from api.kb_schemas import (
 from knowledge import Document, KnowledgeError
 from knowledge.parsers import UploadError, UploadMeta, parse_upload
 from knowledge.preview import base_id
+from services import audit
+from services.gaps import gap_report
+from services.kb_admin import KbAdmin
+from services.kb_catalog import CatalogError, KbCatalog
+from storage.kb_models import KbDocument, KbJob
 
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base admin"])
 

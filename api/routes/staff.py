@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from agent import audit
-from agent.models import StaffUser
-from agent.staff import StaffError, create_staff, set_password
 from api.auth import AdminDep
 from api.deps import SessionDep
 from api.errors import AppError, Conflict, NotFound
 from api.staff_schemas import StaffCreateIn, StaffOut, StaffUpdateIn
+from services import audit
+from services.staff import StaffError, create_staff, set_password
+from storage.models import StaffUser
 
 router = APIRouter(prefix="/v1/staff", tags=["staff accounts"])
 

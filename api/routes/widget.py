@@ -9,12 +9,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from agent import console, repository
-from agent.events import conversation_topic
-from agent.models import Message
 from agent.pipeline import WARN_PII
 from agent.state import AgentReply, IncomingMessage
-from agent.widget_sessions import start_session
 from api import sse
 from api.auth import WidgetDep
 from api.deps import ServicesDep, SessionDep, SettingsDep
@@ -22,6 +18,11 @@ from api.errors import NotFound
 from api.schemas import ConversationOut
 from api.validation import check_text
 from api.widget_schemas import FeedbackIn, PreviewOut, SessionIn, SessionOut, TextIn
+from events.bus import conversation_topic
+from services import handoffs as console
+from services.widget_sessions import start_session
+from storage import repository
+from storage.models import Message
 
 router = APIRouter(prefix="/v1/widget", tags=["widget"])
 

@@ -8,10 +8,10 @@ import uuid
 import pytest
 from faker import Faker
 
-from agent.factory import Services
 from agent.pipeline import Agent
 from agent.responders import LLMResponder
 from agent.state import Action, IncomingMessage
+from core.wiring import Services
 from tests.fakes import RecordingChatModel
 
 

@@ -9,9 +9,9 @@ import pytest
 from faker import Faker
 from sqlalchemy import select, text
 
-from agent.factory import Services
-from agent.models import Handoff, Message
 from agent.state import Action, IncomingMessage
+from core.wiring import Services
+from storage.models import Handoff, Message
 
 
 def web(text: str, conversation_id: str | None = None, sender: str | None = None) -> IncomingMessage:

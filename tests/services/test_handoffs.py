@@ -6,10 +6,10 @@ import asyncio
 import threading
 from datetime import timedelta
 
-from agent import console
-from agent.events import EventBus
-from agent.factory import Services
-from agent.models import Conversation, Handoff, utcnow
+from core.wiring import Services
+from events.bus import EventBus
+from services import handoffs as console
+from storage.models import Conversation, Handoff, utcnow
 
 
 def _handoff(services: Services, urgency: str, tier: str | None, hours_ago: float) -> str:

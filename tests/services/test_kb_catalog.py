@@ -7,13 +7,13 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent.factory import Services
-from agent.kb_admin import import_and_sync
-from agent.kb_catalog import KbCatalog
-from agent.kb_models import KbDocument
-from agent.models import Base
-from agent.staff import create_staff
+from core.wiring import Services
 from knowledge import KnowledgeBase, build_store
+from services.kb_admin import import_and_sync
+from services.kb_catalog import KbCatalog
+from services.staff import create_staff
+from storage.kb_models import KbDocument
+from storage.models import Base
 
 
 def write_folder(root: Path, answer: str) -> None:
