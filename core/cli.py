@@ -1,4 +1,8 @@
-"""Command line: `bankcs ingest`, `ask`, `serve`, `create-user` (also `python -m agent`)."""
+"""Command line: `bankcs ingest`, `ask`, `serve`, `create-user` (also `python -m core`).
+
+It sits at the top of the layering (it starts the API), beside the composition root `core.wiring`;
+every command brings the database to the latest migration first.
+"""
 
 from __future__ import annotations
 
@@ -73,17 +77,18 @@ def _ingest(settings: Settings, folder: Path) -> int:
     versions, documents deleted by editors left deleted), then mirror the catalog into the store."""
     from sqlalchemy.orm import sessionmaker
 
-    from core.wiring import build_engine, build_knowledge
+    from core.wiring import build_knowledge
     from knowledge import IngestError
     from services.kb_admin import import_and_sync
     from services.kb_catalog import KbCatalog
-    from storage.models import Base
+    from storage.engine import build_engine
+    from storage.migrations import upgrade
 
     if not folder.is_dir():
         print(f"error: {folder} is not a folder", file=sys.stderr)
         return 2
-    engine = build_engine(settings)
-    Base.metadata.create_all(engine)
+    engine = build_engine(settings.sqlalchemy_url, settings.data_dir)
+    upgrade(engine)
     try:
         report = import_and_sync(
             sessionmaker(engine), KbCatalog(build_knowledge(settings)), folder, only_if_empty=False
@@ -102,10 +107,10 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     from sqlalchemy.orm import Session
 
-    from core.wiring import build_engine
     from services import audit
     from services.staff import StaffError, create_staff
-    from storage.models import Base
+    from storage.engine import build_engine
+    from storage.migrations import upgrade
 
     if args.password_env:
         password = os.environ.get(args.password_env, "")
@@ -120,8 +125,8 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print("error: no terminal to prompt on; pass --password-env VAR", file=sys.stderr)
         return 2
-    engine = build_engine(settings)
-    Base.metadata.create_all(engine)
+    engine = build_engine(settings.sqlalchemy_url, settings.data_dir)
+    upgrade(engine)
     with Session(engine) as session:
         try:
             user = create_staff(
@@ -156,7 +161,7 @@ def _ask(settings: Settings, question: str, group: str | None, mentions: list[st
         sender_id="cli",
         mentions=tuple(mentions),
     )
-    reply = services.agent.handle(message)
+    reply = services.conversations.handle(message)
     print(reply.reply if reply.reply is not None else "(the bot stays silent)")
     print(
         f"\n[action={reply.action} intent={reply.intent} confidence={reply.confidence} "

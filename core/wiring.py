@@ -1,7 +1,8 @@
-"""Build the running product from `Settings`: database, vault, redactor, knowledge base, agent.
+"""The composition root: build the running product from `Settings` (database, vault, redactor,
+knowledge base, agent, conversation service, event dispatch).
 
 The one place that knows which backend is configured; every entry point (API, CLI, tests, evals)
-goes through `build_services`.
+goes through `build_services`. It sits at the top of the layering (only `api` and `core.cli` import it).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.classify import MessageClassifier
@@ -19,11 +20,13 @@ from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder
 from core.settings import Settings
 from events.bus import EventBus
+from events.dispatch import Dispatcher
 from knowledge import KnowledgeBase, build_embedder, build_store
 from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
-from storage import kb_models  # noqa: F401  (registers the knowledge catalog tables on Base)
-from storage.models import Base
+from services.conversations import ConversationService
+from storage.engine import build_engine
+from storage.migrations import upgrade
 
 log = logging.getLogger(__name__)
 
@@ -40,28 +43,13 @@ class Services:
     classifier: MessageClassifier
     responder: Responder
     agent: Agent
-    events: EventBus
+    pseudonymizer: Pseudonymizer
+    conversations: ConversationService
+    dispatcher: Dispatcher  # domain events: services publish, listeners react
+    events: EventBus  # topic bus behind the SSE streams (fed by listeners in api/)
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def build_engine(settings: Settings) -> Engine:
-    url = settings.sqlalchemy_url
-    if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
 
 
 def vault_key(settings: Settings) -> str:
@@ -90,8 +78,8 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
 
 
 def build_services(settings: Settings, responder: Responder | None = None) -> Services:
-    engine = build_engine(settings)
-    Base.metadata.create_all(engine)
+    engine = build_engine(settings.sqlalchemy_url, settings.data_dir)
+    upgrade(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     key = vault_key(settings)
     vault = SqlVault(engine, key)
@@ -106,18 +94,21 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
     classifier = MessageClassifier(embedder)
     responder = responder or build_responder(settings)
     agent = Agent(
-        sessions=sessions,
         redactor=redactor,
         classifier=classifier,
         knowledge=knowledge,
         responder=responder,
-        pseudonymizer=Pseudonymizer(key),
         config=AgentConfig(
             bank_name=settings.bank_name,
             hotline=settings.hotline,
             bot_names=tuple(settings.bot_names),
             retrieval_k=settings.retrieval_k,
         ),
+    )
+    pseudonymizer = Pseudonymizer(key)
+    dispatcher = Dispatcher()
+    conversations = ConversationService(
+        sessions=sessions, agent=agent, pseudonymizer=pseudonymizer, events=dispatcher
     )
     return Services(
         settings=settings,
@@ -130,5 +121,8 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         classifier=classifier,
         responder=responder,
         agent=agent,
+        pseudonymizer=pseudonymizer,
+        conversations=conversations,
+        dispatcher=dispatcher,
         events=EventBus(),
     )

@@ -98,7 +98,7 @@ def play(services: Services, scenario: dict[str, Any]) -> ScenarioResult:
             message = IncomingMessage(
                 text=turn["say"], channel="web", sender_id=web_sender, conversation_id=conversation_id
             )
-        reply = services.agent.handle(message)
+        reply = services.conversations.handle(message)
         conversation_id = reply.conversation_id
         failures = check(services, reply, turn["say"], turn.get("expect", {}))
         result.turns.append(TurnResult(result.id, number, turn["say"], str(reply.action), tuple(failures)))

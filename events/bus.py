@@ -1,4 +1,7 @@
-"""An in-process publish/subscribe bus for live updates (console queue, staff replies to the widget).
+"""The topic bus that carries live pushes to Server-Sent Events streams (console queue, widget).
+
+Domain events (`events.domain`) are turned into topic messages by listeners in `api/`; `TopicBus` is
+the interface those listeners and the SSE responses use, `EventBus` its in-process implementation.
 
 Publishers may be any thread (routes run the pipeline in a thread pool); each subscriber is an asyncio
 queue read by one Server-Sent Events response. This works within ONE process: a deployment with several
@@ -9,11 +12,12 @@ workers or hosts needs a shared broker (Redis pub/sub, PostgreSQL LISTEN/NOTIFY)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 STAFF_TOPIC = "staff"
 MAX_QUEUED = 256  # a subscriber that stops reading loses events past this, rather than growing memory
@@ -43,7 +47,15 @@ class Subscription:
             return None
 
 
+class TopicBus(Protocol):
+    def publish(self, topic: str, kind: str, **data: Any) -> int: ...
+
+    def subscribe(self, topic: str) -> contextlib.AbstractContextManager[Subscription]: ...
+
+
 class EventBus:
+    """The in-process `TopicBus`."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._subscribers: dict[str, set[Subscription]] = {}

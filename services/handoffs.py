@@ -1,7 +1,8 @@
 """What staff do with handoffs: the queue order, SLA timers, claim, reply, note, resolve, return, reveal.
 
 Every action that changes data writes an audit record in the same transaction, commits, and then
-announces itself on the event bus (after the commit, so a listener that reads back sees the change).
+publishes a domain event (after the commit, so a listener that reads back sees the change); listeners
+in `api/` turn those into the console's and the widget's live updates.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent.state import AgentReply
-from events.bus import STAFF_TOPIC, EventBus, conversation_topic
+from core.clock import aware, utcnow
+from core.status import ACTIVE_HANDOFF, ConversationMode, HandoffStatus, urgency_rank
+from events.dispatch import Publisher
+from events.domain import HandoffClaimed, HandoffResolved, HandoffReturned, NoteAdded, StaffReplied
 from privacy import Redactor, Vault
 from services import audit
 from storage import repository
-from storage.models import Conversation, Handoff, HandoffNote, Message, OutboxMessage, StaffUser, utcnow
+from storage.models import Conversation, Handoff, HandoffNote, Message, OutboxMessage, StaffUser
 
-ACTIVE = ("open", "claimed")
+ACTIVE = ACTIVE_HANDOFF
 OUTCOMES = ("answered", "resolved_by_phone", "account_action", "complaint_registered", "no_response", "other")
 
 
@@ -66,25 +69,24 @@ def queue(
 
     def key(h: Handoff) -> tuple[int, int, datetime]:
         tier = tiers.get(h.conversation.customer_tier or "", len(tiers))
-        return (repository.URGENCY_RANK.get(h.urgency, 9), tier, aware(h.created_at))
+        return (urgency_rank(h.urgency), tier, aware(h.created_at))
 
     return sorted(rows, key=key)[:limit]
 
 
-def claim(session: Session, bus: EventBus, handoff: Handoff, staff: StaffUser) -> Handoff:
+def claim(session: Session, events: Publisher, handoff: Handoff, staff: StaffUser) -> Handoff:
     _require_active(handoff)
-    if handoff.status == "claimed" and handoff.claimed_by not in (None, staff.username):
+    if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by not in (None, staff.username):
         raise ConsoleError(f"handoff {handoff.id} is already claimed by {handoff.claimed_by}")
-    handoff.status, handoff.claimed_by, handoff.claimed_at = "claimed", staff.username, utcnow()
+    handoff.status, handoff.claimed_by, handoff.claimed_at = HandoffStatus.CLAIMED, staff.username, utcnow()
     audit.record(session, staff, "handoff.claim", "handoff", handoff.id)
     session.commit()
-    _announce(bus, handoff, "handoff.claimed")
-    bus.publish(conversation_topic(handoff.conversation_id), "staff_joined", name=staff.display_name)
+    events.publish(HandoffClaimed(handoff.conversation_id, handoff.id, staff.display_name))
     return handoff
 
 
 def reply(
-    session: Session, bus: EventBus, redactor: Redactor, handoff: Handoff, staff: StaffUser, text: str
+    session: Session, events: Publisher, redactor: Redactor, handoff: Handoff, staff: StaffUser, text: str
 ) -> Message:
     """Send a reply to the customer: live to the widget, or to the group's outbox for the connector.
 
@@ -96,7 +98,7 @@ def reply(
     stored = redactor.redact(text, conversation.id).text
     message = repository.add_message(session, conversation, "staff", stored, sender_ref=staff.username)
     handoff.first_response_at = handoff.first_response_at or utcnow()
-    conversation.mode = "human"
+    conversation.mode = ConversationMode.HUMAN
     if conversation.channel == "group" and conversation.group_id:
         session.add(
             OutboxMessage(
@@ -109,20 +111,16 @@ def reply(
         )
     audit.record(session, staff, "handoff.reply", "handoff", handoff.id, message_id=message.id)
     session.commit()
-    bus.publish(
-        conversation_topic(conversation.id),
-        "staff_message",
-        id=message.id,
-        text=text,
-        name=staff.display_name,
-        at=message.created_at.isoformat(),
+    events.publish(
+        StaffReplied(
+            conversation.id, handoff.id, message.id, text, staff.display_name, message.created_at.isoformat()
+        )
     )
-    _announce(bus, handoff, "handoff.message")
     return message
 
 
 def add_note(
-    session: Session, bus: EventBus, redactor: Redactor, handoff: Handoff, staff: StaffUser, text: str
+    session: Session, events: Publisher, redactor: Redactor, handoff: Handoff, staff: StaffUser, text: str
 ) -> HandoffNote:
     """An internal note, stored redacted (originals stay in the vault, revealable with permission)."""
     stored = redactor.redact(text, handoff.conversation_id).text
@@ -131,29 +129,27 @@ def add_note(
     session.flush()
     audit.record(session, staff, "handoff.note", "handoff", handoff.id, note_id=note.id)
     session.commit()
-    _announce(bus, handoff, "handoff.note")
+    events.publish(NoteAdded(handoff.conversation_id, handoff.id))
     return note
 
 
-def resolve(session: Session, bus: EventBus, handoff: Handoff, staff: StaffUser, outcome: str) -> Handoff:
+def resolve(session: Session, events: Publisher, handoff: Handoff, staff: StaffUser, outcome: str) -> Handoff:
     _require_mine(handoff, staff)
-    handoff.status, handoff.outcome, handoff.resolved_at = "resolved", outcome, utcnow()
-    handoff.conversation.mode = "bot"
+    handoff.status, handoff.outcome, handoff.resolved_at = HandoffStatus.RESOLVED, outcome, utcnow()
+    handoff.conversation.mode = ConversationMode.BOT
     audit.record(session, staff, "handoff.resolve", "handoff", handoff.id, outcome=outcome)
     session.commit()
-    _announce(bus, handoff, "handoff.resolved")
-    bus.publish(conversation_topic(handoff.conversation_id), "resolved")
+    events.publish(HandoffResolved(handoff.conversation_id, handoff.id))
     return handoff
 
 
-def return_to_bot(session: Session, bus: EventBus, handoff: Handoff, staff: StaffUser) -> Handoff:
+def return_to_bot(session: Session, events: Publisher, handoff: Handoff, staff: StaffUser) -> Handoff:
     _require_active(handoff)
-    handoff.status = "returned"
-    handoff.conversation.mode = "bot"
+    handoff.status = HandoffStatus.RETURNED
+    handoff.conversation.mode = ConversationMode.BOT
     audit.record(session, staff, "handoff.return", "handoff", handoff.id)
     session.commit()
-    _announce(bus, handoff, "handoff.returned")
-    bus.publish(conversation_topic(handoff.conversation_id), "returned_to_bot")
+    events.publish(HandoffReturned(handoff.conversation_id, handoff.id))
     return handoff
 
 
@@ -173,21 +169,6 @@ def reveal(
     return original
 
 
-def announce_turn(bus: EventBus, reply: AgentReply) -> None:
-    """Tell the console about a customer turn: a new or updated handoff, or a message on one."""
-    if reply.handoff_id:
-        bus.publish(
-            STAFF_TOPIC, "handoff.updated", id=reply.handoff_id, conversation_id=reply.conversation_id
-        )
-    elif reply.action == "human_mode":
-        bus.publish(STAFF_TOPIC, "conversation.message", conversation_id=reply.conversation_id)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _require_active(handoff: Handoff) -> None:
     if handoff.status not in ACTIVE:
         raise ConsoleError(f"handoff {handoff.id} is {handoff.status}")
@@ -196,9 +177,6 @@ def _require_active(handoff: Handoff) -> None:
 def _require_mine(handoff: Handoff, staff: StaffUser) -> None:
     """Reply and resolve need the handoff claimed by this person, so two people never answer at once."""
     _require_active(handoff)
-    if handoff.status != "claimed" or handoff.claimed_by != staff.username:
+    if handoff.status != HandoffStatus.CLAIMED or handoff.claimed_by != staff.username:
         raise ConsoleError(f"claim handoff {handoff.id} before replying to or resolving it")
 
-
-def _announce(bus: EventBus, handoff: Handoff, kind: str) -> None:
-    bus.publish(STAFF_TOPIC, kind, id=handoff.id, conversation_id=handoff.conversation_id)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Literal, get_args
 
 from argon2 import PasswordHasher
@@ -12,7 +10,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import StaffToken, StaffUser, utcnow
+from core.clock import aware, utcnow
+from core.tokens import new_token, token_hash
+from storage.models import StaffToken, StaffUser
 
 Role = Literal["agent", "editor", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -78,10 +78,10 @@ def set_password(user: StaffUser, password: str) -> None:
 
 
 def issue_token(session: Session, user: StaffUser, ttl_hours: float) -> str:
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     session.add(
         StaffToken(
-            token_hash=_digest(token),
+            token_hash=token_hash(token),
             staff_id=user.id,
             expires_at=utcnow() + timedelta(hours=ttl_hours),
         )
@@ -91,23 +91,15 @@ def issue_token(session: Session, user: StaffUser, ttl_hours: float) -> str:
 
 
 def resolve_token(session: Session, token: str) -> StaffUser | None:
-    row = session.get(StaffToken, _digest(token))
-    if row is None or row.revoked or _aware(row.expires_at) <= datetime.now(UTC):
+    row = session.get(StaffToken, token_hash(token))
+    if row is None or row.revoked or aware(row.expires_at) <= utcnow():
         return None
     user = session.get(StaffUser, row.staff_id)
     return user if user is not None and user.active else None
 
 
 def revoke_token(session: Session, token: str) -> None:
-    row = session.get(StaffToken, _digest(token))
+    row = session.get(StaffToken, token_hash(token))
     if row is not None:
         row.revoked = True
 
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from agent.identity import Pseudonymizer
-from storage.models import Conversation, WidgetSession, utcnow
+from core.clock import aware, utcnow
+from core.tokens import new_token, token_hash
+from storage.models import Conversation, WidgetSession
 
 
 def start_session(
@@ -21,7 +22,7 @@ def start_session(
     customer_tier: str | None = None,
 ) -> tuple[str, Conversation]:
     """A new conversation and the token that alone (besides staff) may read and write it."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     conversation = Conversation(
         channel="web",
         customer_ref=pseudonymizer.customer_ref("web", secrets.token_hex(16)),
@@ -32,7 +33,7 @@ def start_session(
     session.flush()
     session.add(
         WidgetSession(
-            token_hash=_digest(token),
+            token_hash=token_hash(token),
             conversation_id=conversation.id,
             expires_at=utcnow() + timedelta(hours=ttl_hours),
         )
@@ -43,12 +44,8 @@ def start_session(
 
 def conversation_for(session: Session, token: str) -> str | None:
     """The conversation id a live token is bound to, or None."""
-    row = session.get(WidgetSession, _digest(token))
+    row = session.get(WidgetSession, token_hash(token))
     if row is None:
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-    return row.conversation_id if expires > datetime.now(UTC) else None
+    return row.conversation_id if aware(row.expires_at) > utcnow() else None
 
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, new_id, utcnow
+from core.clock import utcnow
+from storage.models import Base, new_id
 
 
 class KbDocument(Base):

@@ -6,19 +6,18 @@ Only redacted text is ever stored here; originals live encrypted in the privacy 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from core.clock import utcnow
+from core.status import ConversationMode, HandoffStatus
+
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:20]}"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -34,7 +33,9 @@ class Conversation(Base):
     customer_ref: Mapped[str] = mapped_column(String(32), index=True)  # pseudonymous customer id
     customer_tier: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(8), default="zh")
-    mode: Mapped[str] = mapped_column(String(16), default="bot")  # "bot" | "human"
+    mode: Mapped[str] = mapped_column(String(16), default=ConversationMode.BOT)  # ConversationMode
+    # What the agent remembers between turns: `agent.conversation_state.ConversationState.to_json()`.
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -73,7 +74,7 @@ class Handoff(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ho"))
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=HandoffStatus.OPEN, index=True)
     reason: Mapped[str] = mapped_column(String(32))  # the intent or "low_confidence"
     category: Mapped[str] = mapped_column(String(32))
     urgency: Mapped[str] = mapped_column(String(16))

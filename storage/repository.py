@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.status import ACTIVE_HANDOFF
 from storage.models import Conversation, Handoff, Message
 
 
@@ -39,20 +40,15 @@ def transcript(session: Session, conversation_id: str) -> Sequence[Message]:
     return session.scalars(stmt).all()
 
 
+def update_message(session: Session, message_id: str, **fields: Any) -> None:
+    message = session.get(Message, message_id)
+    assert message is not None, "the message was committed earlier in the turn"
+    for name, value in fields.items():
+        setattr(message, name, value)
+
+
 def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
     stmt = select(Handoff).where(
-        Handoff.conversation_id == conversation_id, Handoff.status.in_(("open", "claimed"))
+        Handoff.conversation_id == conversation_id, Handoff.status.in_(ACTIVE_HANDOFF)
     )
     return session.scalars(stmt).first()
-
-
-URGENCY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
-
-
-def list_handoffs(session: Session, status: str | None = None, limit: int = 100) -> list[Handoff]:
-    stmt = select(Handoff)
-    if status:
-        stmt = stmt.where(Handoff.status == status)
-    rows = list(session.scalars(stmt.order_by(Handoff.created_at)).all())
-    rows.sort(key=lambda h: (URGENCY_RANK.get(h.urgency, 9), h.created_at))
-    return rows[:limit]

@@ -19,6 +19,19 @@ from core.wiring import Services, build_services
 from privacy import generate_key
 
 
+_GROUP_MARKERS = {"evals": "eval", "benchmarks": "bench", "web": "web"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """tests/evals, tests/benchmarks and tests/web carry their marker, so `-m "not eval and not bench and
+    not web"` runs the fast suite alone (plain `pytest` still runs everything)."""
+    here = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(here).parts if item.path.is_relative_to(here) else ()
+        if parts and parts[0] in _GROUP_MARKERS:
+            item.add_marker(_GROUP_MARKERS[parts[0]])
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _forbid_real_model_requests() -> Iterator[None]:
     """Tests never call a remote LLM: the OpenAI-compatible client raises if anything tries."""

@@ -11,7 +11,6 @@ from api.deps import ServicesDep, SettingsDep
 from api.errors import NotFound
 from api.schemas import ChatIn, ReplyOut
 from api.validation import check_text
-from services import handoffs as console
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -31,8 +30,7 @@ async def chat(body: ChatIn, services: ServicesDep, settings: SettingsDep) -> Re
         customer_tier=body.customer_tier,
     )
     try:
-        reply = await run_in_threadpool(services.agent.handle, message)
+        reply = await run_in_threadpool(services.conversations.handle, message)
     except UnknownConversation as exc:
         raise NotFound(f"conversation {exc} does not exist") from exc
-    console.announce_turn(services.events, reply)
     return ReplyOut.from_reply(reply)

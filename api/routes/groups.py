@@ -14,7 +14,6 @@ from api.console_schemas import OutboxItemOut
 from api.deps import ServicesDep, SessionDep, SettingsDep
 from api.schemas import GroupMessageIn, ReplyOut
 from api.validation import check_text
-from services import handoffs as console
 from storage.models import OutboxMessage
 
 router = APIRouter(prefix="/v1/groups", tags=["groups"])
@@ -36,8 +35,7 @@ async def group_message(
         mentions=tuple(body.mentions),
         customer_tier=body.customer_tier,
     )
-    reply = await run_in_threadpool(services.agent.handle, message)
-    console.announce_turn(services.events, reply)
+    reply = await run_in_threadpool(services.conversations.handle, message)
     return ReplyOut.from_reply(reply)
 
 

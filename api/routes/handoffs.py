@@ -28,6 +28,7 @@ from api.console_schemas import (
 from api.deps import ServicesDep, SessionDep, SettingsDep
 from api.errors import Conflict, Forbidden, NotFound
 from api.schemas import MessageOut
+from core.clock import aware
 from core.settings import Settings
 from events.bus import STAFF_TOPIC
 from services import handoffs as console
@@ -86,7 +87,7 @@ def claim(handoff_id: str, staff: AgentStaffDep, session: SessionDep, services: 
     """Take the handoff; the customer's widget shows that a person has joined."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        console.claim(session, services.events, handoff, staff)
+        console.claim(session, services.dispatcher, handoff, staff)
     return _item(handoff, services.settings)
 
 
@@ -97,7 +98,7 @@ def reply(
     """Reply to the customer: live in the widget, or via GET /v1/groups/{group_id}/outbox for groups."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        message = console.reply(session, services.events, services.redactor, handoff, staff, body.text)
+        message = console.reply(session, services.dispatcher, services.redactor, handoff, staff, body.text)
     return MessageOut.model_validate(message)
 
 
@@ -107,7 +108,7 @@ def add_note(
 ) -> NoteOut:
     """An internal note for colleagues; the customer never sees it."""
     note = console.add_note(
-        session, services.events, services.redactor, _find(session, handoff_id), staff, body.text
+        session, services.dispatcher, services.redactor, _find(session, handoff_id), staff, body.text
     )
     return NoteOut.model_validate(note)
 
@@ -120,8 +121,8 @@ def resolve(
     handoff = _find(session, handoff_id)
     with _conflicts():
         if body.note:
-            console.add_note(session, services.events, services.redactor, handoff, staff, body.note)
-        console.resolve(session, services.events, handoff, staff, body.outcome)
+            console.add_note(session, services.dispatcher, services.redactor, handoff, staff, body.note)
+        console.resolve(session, services.dispatcher, handoff, staff, body.outcome)
     return _item(handoff, services.settings)
 
 
@@ -132,7 +133,7 @@ def return_to_bot(
     """Hand the conversation back to the bot without resolving (e.g. it was a plain FAQ after all)."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        console.return_to_bot(session, services.events, handoff, staff)
+        console.return_to_bot(session, services.dispatcher, handoff, staff)
     return _item(handoff, services.settings)
 
 
@@ -183,6 +184,6 @@ def _item(h: Handoff, settings: Settings) -> QueueItemOut:
         channel=h.conversation.channel,
         question=str(h.summary.get("question", "")),
         claimed_by=h.claimed_by,
-        created_at=console.aware(h.created_at),
+        created_at=aware(h.created_at),
         sla=SlaOut(**sla.__dict__),
     )

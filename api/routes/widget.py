@@ -19,7 +19,6 @@ from api.schemas import ConversationOut
 from api.validation import check_text
 from api.widget_schemas import FeedbackIn, PreviewOut, SessionIn, SessionOut, TextIn
 from events.bus import conversation_topic
-from services import handoffs as console
 from services.widget_sessions import start_session
 from storage import repository
 from storage.models import Message
@@ -33,7 +32,7 @@ def new_session(body: SessionIn, services: ServicesDep, session: SessionDep) -> 
     settings = services.settings
     token, conversation = start_session(
         session,
-        services.agent.pseudonymizer,
+        services.pseudonymizer,
         settings.widget_token_ttl_hours,
         language=body.language,
         customer_tier=body.customer_tier,
@@ -83,8 +82,7 @@ async def send_message(
     incoming = IncomingMessage(
         text=body.text, channel="web", sender_id=conversation_id, conversation_id=conversation_id
     )
-    reply = await run_in_threadpool(services.agent.handle, incoming)
-    console.announce_turn(services.events, reply)
+    reply = await run_in_threadpool(services.conversations.handle, incoming)
     return sse.stream(_reply_events(reply, settings.stream_piece_chars, settings.stream_piece_delay_s))
 
 

@@ -6,10 +6,11 @@ import asyncio
 import threading
 from datetime import timedelta
 
+from core.clock import utcnow
 from core.wiring import Services
 from events.bus import EventBus
 from services import handoffs as console
-from storage.models import Conversation, Handoff, utcnow
+from storage.models import Conversation, Handoff
 
 
 def _handoff(services: Services, urgency: str, tier: str | None, hours_ago: float) -> str:

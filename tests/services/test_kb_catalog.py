@@ -13,7 +13,7 @@ from services.kb_admin import import_and_sync
 from services.kb_catalog import KbCatalog
 from services.staff import create_staff
 from storage.kb_models import KbDocument
-from storage.models import Base
+from storage.migrations import upgrade
 
 
 def write_folder(root: Path, answer: str) -> None:
@@ -27,7 +27,7 @@ def write_folder(root: Path, answer: str) -> None:
 
 def test_folder_import_respects_editors_and_hashes(tmp_path: Path, services: Services) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}")
-    Base.metadata.create_all(engine)
+    upgrade(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     kb = KnowledgeBase(build_store(tmp_path / "chroma"), services.embedder)
     catalog = KbCatalog(kb)
