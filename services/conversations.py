@@ -39,7 +39,7 @@ from storage.models import Conversation, Handoff
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ConversationService", "UnknownConversation"]
+__all__ = ["ConversationService", "UnknownConversation", "read_conversation"]
 
 
 class ConversationService:
@@ -177,6 +177,11 @@ class ConversationService:
                 reply_id = bot.id
             session.commit()
             return handoff_id, reply_id
+
+
+def read_conversation(session: Session, conversation_id: str) -> Conversation | None:
+    """The conversation with its (redacted) messages, for staff or the customer it belongs to."""
+    return repository.find_conversation(session, conversation_id)
 
 
 def _conversation(session: Session, conversation_id: str) -> Conversation:

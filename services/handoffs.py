@@ -74,6 +74,10 @@ def queue(
     return sorted(rows, key=key)[:limit]
 
 
+def get(session: Session, handoff_id: str) -> Handoff | None:
+    return session.get(Handoff, handoff_id)
+
+
 def claim(session: Session, events: Publisher, handoff: Handoff, staff: StaffUser) -> Handoff:
     _require_active(handoff)
     if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by not in (None, staff.username):

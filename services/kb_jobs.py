@@ -72,3 +72,7 @@ class UploadJobs:
             for key, value in values.items():
                 setattr(job, key, value)
             session.commit()
+
+
+def get_job(session: Session, job_id: str) -> KbJob | None:
+    return session.get(KbJob, job_id)

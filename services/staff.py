@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Literal, get_args
 
@@ -71,6 +72,14 @@ def authenticate(session: Session, username: str, password: str) -> StaffUser | 
     return user
 
 
+def list_staff_accounts(session: Session) -> Sequence[StaffUser]:
+    return session.scalars(select(StaffUser).order_by(StaffUser.username)).all()
+
+
+def get_staff(session: Session, staff_id: str) -> StaffUser | None:
+    return session.get(StaffUser, staff_id)
+
+
 def set_password(user: StaffUser, password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
         raise StaffError(f"password must have at least {MIN_PASSWORD_CHARS} characters")
@@ -102,4 +111,3 @@ def revoke_token(session: Session, token: str) -> None:
     row = session.get(StaffToken, token_hash(token))
     if row is not None:
         row.revoked = True
-

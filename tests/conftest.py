@@ -18,7 +18,6 @@ from core.settings import Settings
 from core.wiring import Services, build_services
 from privacy import generate_key
 
-
 _GROUP_MARKERS = {"evals": "eval", "benchmarks": "bench", "web": "web"}
 
 

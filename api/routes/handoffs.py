@@ -155,7 +155,7 @@ async def reveal(
 
 
 def _find(session: SessionDep, handoff_id: str) -> Handoff:
-    handoff = session.get(Handoff, handoff_id)
+    handoff = console.get(session, handoff_id)
     if handoff is None:
         raise NotFound(f"handoff {handoff_id} does not exist")
     return handoff
