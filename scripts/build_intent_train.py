@@ -192,6 +192,8 @@ SLANG = {
     "deny": ["哈", "啦", "~", "嗷"],
 }
 
+SHORT_REPLY = {"followup", "affirm", "deny", "smalltalk"}
+PREFIX_SLANG = {"faq", "complaint", "urgent", "account", "human", "out_of_scope"}
 PUNCT = re.compile(r"[，。？！、,.?!；;：:\s]+")
 
 
@@ -235,8 +237,15 @@ def slang_for(label: str) -> Callable[[str, random.Random], str | None]:
     def apply(text: str, rng: random.Random) -> str | None:
         tag = rng.choice(SLANG[label])
         base = text.rstrip("。！!？?")
+        if label in SHORT_REPLY:
+            # Short replies take a sentence-final particle, not a tag after a space.
+            if len(base) > 8:
+                return None
+            return base.rstrip("呢啊呀吧") + tag
         sep = "" if len(base) <= 3 else " "
-        return f"{tag}{sep}{base}" if rng.random() < 0.4 else f"{base}{sep}{tag}"
+        if label in PREFIX_SLANG and len(tag) >= 2 and rng.random() < 0.4:
+            return f"{tag}{sep}{base}"
+        return f"{base}{sep}{tag}"
 
     return apply
 
@@ -247,8 +256,10 @@ def mixed(text: str, rng: random.Random) -> str | None:
         return None
     out = text
     for key in rng.sample(keys, k=min(len(keys), 2)):
-        out = out.replace(key, ENGLISH_MIX[key], 1)
-    return out
+        out = out.replace(key, f"\0{ENGLISH_MIX[key]}\0", 1)
+    # Two English words that end up side by side get a space; next to Chinese they do not.
+    out = re.sub(r"(?<=[A-Za-z])\0+(?=[A-Za-z])", " ", out)
+    return out.replace("\0", "")
 
 
 # ---------------------------------------------------------------- templates x slots
@@ -407,11 +418,11 @@ URGENT_CARDS = [
     "我的金卡",
 ]
 URGENT_SCAM = [
-    "有人冒充{who}让我转账，我转了{m}",
+    "有人冒充{who}让我转账，我转了{big}",
     "{who}打电话要我的验证码，我给了",
-    "我被{who}骗了{m}块",
-    "刚才{who}让我开屏幕共享，现在卡里少了{m}",
-    "{who}让我把钱转到安全账户，我已经转了{m}",
+    "我被{who}骗了{big}块",
+    "刚才{who}让我开屏幕共享，现在卡里少了{big}",
+    "{who}让我把钱转到安全账户，我已经转了{big}",
 ]
 SCAMMERS = [
     "客服",
@@ -546,7 +557,7 @@ AFFIRM_TAIL = [
     "。",
 ]
 AFFIRM_EN = ["yes", "yes please", "ok", "sure", "yeah", "yep", "ok sure", "please", "go ahead", "alright"]
-AFFIRM_EN_TAIL = ["", ", connect me", ", thanks", "!", ", please do", ", that'd help", ", go on"]
+AFFIRM_EN_TAIL = ["", ", connect me", "!", ", please do", ", that'd help", ", go on"]
 
 DENY_CORE = ["不用了", "不需要", "算了", "不用", "不要", "不了", "暂时不用", "先不用", "没必要", "不用转"]
 DENY_TAIL = ["", "，谢谢", "，我自己看看", "，我再想想", "，就这样吧", "，回头再说", "！", "。", "，先这样"]
@@ -558,6 +569,7 @@ def fill(template: str, rng: random.Random) -> str:
     return template.format(
         n=rng.choice(["3867", "1024", "5520", "0912", "7731", "4406"]),
         m=rng.choice(["15", "200", "1,999", "5000", "86", "3200", "12000", "499"]),
+        big=rng.choice(["3000", "5000", "8000", "两万", "五万", "12000", "六千多"]),
         c="",
         x="",
         who="",
@@ -572,11 +584,13 @@ def templated(label: str, rng: random.Random) -> tuple[str, str]:
             topic, qs = rng.choice(FAQ_EN)
             return rng.choice(EN_PREFIX) + rng.choice(qs).format(t=topic), "english"
         topic_zh, preds = rng.choice(FAQ_TOPICS)
-        prefix, suffix = rng.choice(FAQ_PREFIX), rng.choice(FAQ_SUFFIX)
+        prefix, suffix, pred = rng.choice(FAQ_PREFIX), rng.choice(FAQ_SUFFIX), rng.choice(preds)
+        if pred[-1] in "吗呢不" and suffix in ("呀", "啊", "呢"):
+            suffix = "？"
         style = (
             "plain" if prefix in ("", "请问", "你好，", "咨询一下") and suffix in ("", "？") else "colloquial"
         )
-        return prefix + topic_zh + rng.choice(preds) + suffix, style
+        return prefix + topic_zh + pred + suffix, style
     if label == "account":
         if english:
             return fill(rng.choice(ACCOUNT_EN), rng), "english"
