@@ -543,6 +543,68 @@ FOLLOWUP_EN_SLOTS = [
     "debit cards",
 ]
 
+OTHER_BANKS = [
+    "工商银行",
+    "工行",
+    "建设银行",
+    "建行",
+    "农业银行",
+    "中国银行",
+    "招商银行",
+    "招行",
+    "交通银行",
+    "邮储银行",
+    "浦发银行",
+    "中信银行",
+    "平安银行",
+    "微众银行",
+    "网商银行",
+]
+NATIONAL_TOPICS = {"存款保险", "征信", "购汇额度", "公积金组合贷", "客服电话"}
+OTHER_BANKS_EN = ["ICBC", "Bank of China", "China Merchants Bank", "CCB", "HSBC", "Citibank", "Ping An Bank"]
+PLATFORM_PRODUCTS = [
+    "借呗",
+    "花呗",
+    "微粒贷",
+    "京东白条",
+    "京东金条",
+    "美团月付",
+    "余额宝",
+    "零钱通",
+    "微信分付",
+    "抖音月付",
+]
+PLATFORM_PREDS = [
+    "怎么提额",
+    "利息多少",
+    "逾期了会怎样",
+    "怎么开通",
+    "怎么关闭",
+    "能提前还吗",
+    "额度怎么没了",
+    "收益多少",
+]
+GOV_QUESTIONS = [
+    "医保卡丢了怎么补",
+    "医保卡怎么激活",
+    "社保卡丢了怎么补",
+    "社保卡过期了怎么换",
+    "社保卡在哪里办",
+    "公积金怎么提取",
+    "公积金怎么查",
+    "公积金贷款怎么办理",
+    "身份证丢了怎么补",
+    "身份证过期了怎么换",
+    "护照在哪里办",
+    "护照过期了怎么换",
+    "驾驶证到期了怎么换",
+    "居住证怎么办理",
+    "个税怎么查",
+    "个税年度汇算怎么办理",
+    "社保缴费记录怎么查",
+    "医保余额怎么查",
+]
+
 AFFIRM_CORE = ["好的", "需要", "可以", "行", "嗯", "好", "要", "是的", "对", "行吧", "可以的", "嗯嗯", "好啊"]
 AFFIRM_TAIL = [
     "",
@@ -591,6 +653,21 @@ def templated(label: str, rng: random.Random) -> tuple[str, str]:
             "plain" if prefix in ("", "请问", "你好，", "咨询一下") and suffix in ("", "？") else "colloquial"
         )
         return prefix + topic_zh + pred + suffix, style
+    if label == "out_of_scope":
+        roll = rng.random()
+        if english:
+            topic, qs = rng.choice(
+                [t for t in FAQ_EN if t[0] != "deposit insurance" and not re.search(r"\b(your|my)\b", t[0])]
+            )
+            return rng.choice(qs).format(t=topic).rstrip(
+                "?"
+            ) + f" at {rng.choice(OTHER_BANKS_EN)}?", "english"
+        if roll < 0.5:
+            topic_zh, preds = rng.choice([t for t in FAQ_TOPICS if t[0] not in NATIONAL_TOPICS])
+            return rng.choice(OTHER_BANKS) + "的" + topic_zh + rng.choice(preds), "plain"
+        if roll < 0.8:
+            return rng.choice(PLATFORM_PRODUCTS) + rng.choice(PLATFORM_PREDS), "plain"
+        return rng.choice(GOV_QUESTIONS), "plain"
     if label == "account":
         if english:
             return fill(rng.choice(ACCOUNT_EN), rng), "english"
@@ -630,7 +707,7 @@ def templated(label: str, rng: random.Random) -> tuple[str, str]:
     raise KeyError(label)
 
 
-TEMPLATED = {"faq", "account", "urgent", "human", "followup", "affirm", "deny"}
+TEMPLATED = {"out_of_scope", "faq", "account", "urgent", "human", "followup", "affirm", "deny"}
 NOISE: dict[str, Callable[[str, random.Random], str | None]] = {
     "typo": typo,
     "pinyin": pinyin,
