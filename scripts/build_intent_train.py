@@ -40,16 +40,16 @@ STYLES = ("plain", "colloquial", "slang", "typo", "pinyin", "voice", "story", "m
 
 # Total wanted per label; the generated part fills up to it after the written part.
 TARGET = {
-    "faq": 620,
-    "complaint": 430,
-    "urgent": 410,
-    "account": 310,
-    "human": 270,
-    "smalltalk": 265,
-    "out_of_scope": 310,
-    "followup": 310,
-    "affirm": 265,
-    "deny": 265,
+    "faq": 680,
+    "complaint": 460,
+    "urgent": 440,
+    "account": 330,
+    "human": 280,
+    "smalltalk": 270,
+    "out_of_scope": 340,
+    "followup": 330,
+    "affirm": 270,
+    "deny": 270,
 }
 
 Record = dict[str, str]
