@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "agent" / "data" / "intents" / "src"
 OUT = ROOT / "agent" / "data" / "intents" / "train.jsonl"
+# An evaluation set: nothing in it may be trained on, so its texts are kept out of the training set.
+ESCALATION_EVAL = ROOT / "evals" / "data" / "escalation_zh.jsonl"
 
 LABELS = (
     "faq",
@@ -60,6 +62,14 @@ def norm(text: str) -> str:
     return re.sub(r"[\s\W_]+", "", text.lower())
 
 
+def reserved() -> set[str]:
+    """Normalised texts of the escalation eval, which the training set must not contain."""
+    if not ESCALATION_EVAL.exists():
+        return set()
+    lines = ESCALATION_EVAL.read_text(encoding="utf-8").splitlines()
+    return {norm(json.loads(line)["text"]) for line in lines if line.strip()}
+
+
 def read_written() -> list[Record]:
     records: list[Record] = []
     for label in LABELS:
@@ -77,7 +87,12 @@ def read_written() -> list[Record]:
             if not style:
                 raise SystemExit(f"{path}:{lineno}: message before any '## style' header")
             records.append({"text": line, "label": label, "style": style})
-    return records
+    held = reserved()
+    kept = [r for r in records if norm(r["text"]) not in held]
+    if len(kept) < len(records):
+        dropped = sorted(r["text"] for r in records if norm(r["text"]) in held)
+        print(f"dropped {len(dropped)} written messages also in the escalation eval: {dropped}")
+    return kept
 
 
 # ---------------------------------------------------------------- noise functions
@@ -719,7 +734,7 @@ NOISE: dict[str, Callable[[str, random.Random], str | None]] = {
 def generate(written: list[Record], seed: int = 9) -> list[Record]:
     """Fill each label up to TARGET: noise variants of written Chinese lines, plus templates."""
     rng = random.Random(seed)
-    seen = {norm(r["text"]) for r in written}
+    seen = {norm(r["text"]) for r in written} | reserved()
     out: list[Record] = []
     for label in LABELS:
         have = sum(r["label"] == label for r in written)
@@ -791,6 +806,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         records = [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines() if line.strip()]
         problems = check(records)
+        held = reserved()
+        problems += [f"in the escalation eval: {r['text']!r}" for r in records if norm(r["text"]) in held]
         report(records)
     else:
         written = read_written()
