@@ -717,7 +717,8 @@ def templated(label: str, rng: random.Random) -> tuple[str, str]:
         return rng.choice(AFFIRM_CORE) + rng.choice(AFFIRM_TAIL), "colloquial"
     if label == "deny":
         if english:
-            return rng.choice(DENY_EN) + rng.choice(DENY_EN_TAIL), "english"
+            core, tail = rng.choice(DENY_EN), rng.choice(DENY_EN_TAIL)
+            return core + ("" if "thank" in core and "thank" in tail else tail), "english"
         return rng.choice(DENY_CORE) + rng.choice(DENY_TAIL), "colloquial"
     raise KeyError(label)
 
