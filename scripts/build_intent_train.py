@@ -23,8 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "agent" / "data" / "intents" / "src"
 OUT = ROOT / "agent" / "data" / "intents" / "train.jsonl"
-# An evaluation set: nothing in it may be trained on, so its texts are kept out of the training set.
-ESCALATION_EVAL = ROOT / "evals" / "data" / "escalation_zh.jsonl"
+# Evaluation sets: nothing in them may be trained on, so their texts are kept out of the training set
+# (the held-out split is written separately; a message both writers happened to write stays there only).
+EVAL_SETS = (
+    ROOT / "evals" / "data" / "escalation_zh.jsonl",
+    ROOT / "evals" / "data" / "intents_heldout.jsonl",
+)
 
 LABELS = (
     "faq",
@@ -63,11 +67,13 @@ def norm(text: str) -> str:
 
 
 def reserved() -> set[str]:
-    """Normalised texts of the escalation eval, which the training set must not contain."""
-    if not ESCALATION_EVAL.exists():
-        return set()
-    lines = ESCALATION_EVAL.read_text(encoding="utf-8").splitlines()
-    return {norm(json.loads(line)["text"]) for line in lines if line.strip()}
+    """Normalised texts of the evaluation sets, which the training set must not contain."""
+    texts: set[str] = set()
+    for path in EVAL_SETS:
+        if path.exists():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            texts |= {norm(json.loads(line)["text"]) for line in lines if line.strip()}
+    return texts
 
 
 def read_written() -> list[Record]:
@@ -91,7 +97,7 @@ def read_written() -> list[Record]:
     kept = [r for r in records if norm(r["text"]) not in held]
     if len(kept) < len(records):
         dropped = sorted(r["text"] for r in records if norm(r["text"]) in held)
-        print(f"dropped {len(dropped)} written messages also in the escalation eval: {dropped}")
+        print(f"dropped {len(dropped)} written messages also in an eval set")
     return kept
 
 
@@ -808,7 +814,7 @@ def main(argv: list[str] | None = None) -> int:
         records = [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines() if line.strip()]
         problems = check(records)
         held = reserved()
-        problems += [f"in the escalation eval: {r['text']!r}" for r in records if norm(r["text"]) in held]
+        problems += [f"in an eval set: {r['text']!r}" for r in records if norm(r["text"]) in held]
         report(records)
     else:
         written = read_written()

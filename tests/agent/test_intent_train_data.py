@@ -1,4 +1,4 @@
-"""The intent training set: valid, balanced, reproducible from its sources, and apart from the evals."""
+"""The intent training set: valid, balanced, reproducible from its sources, and apart from the eval sets."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def test_committed_file_is_what_the_sources_build() -> None:
     assert written + build.generate(written) == _committed()
 
 
-def test_no_text_of_the_escalation_eval_is_trained_on() -> None:
+def test_no_text_of_an_eval_set_is_trained_on() -> None:
     held = build.reserved()
-    assert held, "the escalation eval should be found"
+    assert held, "the eval sets should be found"
     assert not [r["text"] for r in _committed() if build.norm(r["text"]) in held]
