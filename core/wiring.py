@@ -25,6 +25,7 @@ from knowledge import KnowledgeBase, build_embedder, build_store
 from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
 from services.conversations import ConversationService
+from services.handoffs import HandoffDesk
 from storage.engine import build_engine
 from storage.migrations import upgrade
 
@@ -45,6 +46,7 @@ class Services:
     agent: Agent
     pseudonymizer: Pseudonymizer
     conversations: ConversationService
+    handoffs: HandoffDesk
     dispatcher: Dispatcher  # domain events: services publish, listeners react
     events: EventBus  # topic bus behind the SSE streams (fed by listeners in api/)
 
@@ -123,6 +125,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         agent=agent,
         pseudonymizer=pseudonymizer,
         conversations=conversations,
+        handoffs=HandoffDesk(dispatcher, redactor, vault),
         dispatcher=dispatcher,
         events=EventBus(),
     )

@@ -78,99 +78,122 @@ def get(session: Session, handoff_id: str) -> Handoff | None:
     return session.get(Handoff, handoff_id)
 
 
-def claim(session: Session, events: Publisher, handoff: Handoff, staff: StaffUser) -> Handoff:
-    _require_active(handoff)
-    if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by not in (None, staff.username):
-        raise ConsoleError(f"handoff {handoff.id} is already claimed by {handoff.claimed_by}")
-    handoff.status, handoff.claimed_by, handoff.claimed_at = HandoffStatus.CLAIMED, staff.username, utcnow()
-    audit.record(session, staff, "handoff.claim", "handoff", handoff.id)
-    session.commit()
-    events.publish(HandoffClaimed(handoff.conversation_id, handoff.id, staff.display_name))
-    return handoff
+@dataclass(frozen=True)
+class StaffAction:
+    """One staff member acting on one handoff, in the caller's unit of work (the request's session)."""
+
+    session: Session
+    handoff: Handoff
+    staff: StaffUser
 
 
-def reply(
-    session: Session, events: Publisher, redactor: Redactor, handoff: Handoff, staff: StaffUser, text: str
-) -> Message:
-    """Send a reply to the customer: live to the widget, or to the group's outbox for the connector.
+class HandoffDesk:
+    """The console's actions; each one changes data, audits, commits, then publishes a domain event."""
 
-    Staff text is redacted like customer text before it is stored or posted to a group (a group is
-    public); only the live push to the customer's own widget carries what the staff member typed.
-    """
-    _require_mine(handoff, staff)
-    conversation = handoff.conversation
-    stored = redactor.redact(text, conversation.id).text
-    message = repository.add_message(session, conversation, "staff", stored, sender_ref=staff.username)
-    handoff.first_response_at = handoff.first_response_at or utcnow()
-    conversation.mode = ConversationMode.HUMAN
-    if conversation.channel == "group" and conversation.group_id:
-        session.add(
-            OutboxMessage(
-                group_id=conversation.group_id,
-                conversation_id=conversation.id,
-                message_id=message.id,
-                text=stored,
-                staff_name=staff.display_name,
+    def __init__(self, events: Publisher, redactor: Redactor, vault: Vault) -> None:
+        self.events = events
+        self.redactor = redactor
+        self.vault = vault
+
+    def claim(self, act: StaffAction) -> Handoff:
+        session, handoff, staff = act.session, act.handoff, act.staff
+        _require_active(handoff)
+        if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by not in (None, staff.username):
+            raise ConsoleError(f"handoff {handoff.id} is already claimed by {handoff.claimed_by}")
+        handoff.status, handoff.claimed_by, handoff.claimed_at = (
+            HandoffStatus.CLAIMED,
+            staff.username,
+            utcnow(),
+        )
+        audit.record(session, staff, "handoff.claim", "handoff", handoff.id)
+        session.commit()
+        self.events.publish(HandoffClaimed(handoff.conversation_id, handoff.id, staff.display_name))
+        return handoff
+
+    def reply(self, act: StaffAction, text: str) -> Message:
+        """Send a reply to the customer: live to the widget, or to the group's outbox for the connector.
+
+        Staff text is redacted like customer text before it is stored or posted to a group (a group is
+        public); only the live push to the customer's own widget carries what the staff member typed.
+        """
+        session, handoff, staff = act.session, act.handoff, act.staff
+        _require_mine(handoff, staff)
+        conversation = handoff.conversation
+        stored = self.redactor.redact(text, conversation.id).text
+        message = repository.add_message(session, conversation, "staff", stored, sender_ref=staff.username)
+        handoff.first_response_at = handoff.first_response_at or utcnow()
+        conversation.mode = ConversationMode.HUMAN
+        if conversation.channel == "group" and conversation.group_id:
+            session.add(
+                OutboxMessage(
+                    group_id=conversation.group_id,
+                    conversation_id=conversation.id,
+                    message_id=message.id,
+                    text=stored,
+                    staff_name=staff.display_name,
+                )
+            )
+        audit.record(session, staff, "handoff.reply", "handoff", handoff.id, message_id=message.id)
+        session.commit()
+        self.events.publish(
+            StaffReplied(
+                conversation.id,
+                handoff.id,
+                message.id,
+                text,
+                staff.display_name,
+                message.created_at.isoformat(),
             )
         )
-    audit.record(session, staff, "handoff.reply", "handoff", handoff.id, message_id=message.id)
-    session.commit()
-    events.publish(
-        StaffReplied(
-            conversation.id, handoff.id, message.id, text, staff.display_name, message.created_at.isoformat()
-        )
-    )
-    return message
+        return message
 
-
-def add_note(
-    session: Session, events: Publisher, redactor: Redactor, handoff: Handoff, staff: StaffUser, text: str
-) -> HandoffNote:
-    """An internal note, stored redacted (originals stay in the vault, revealable with permission)."""
-    stored = redactor.redact(text, handoff.conversation_id).text
-    note = HandoffNote(handoff_id=handoff.id, author=staff.username, text=stored)
-    session.add(note)
-    session.flush()
-    audit.record(session, staff, "handoff.note", "handoff", handoff.id, note_id=note.id)
-    session.commit()
-    events.publish(NoteAdded(handoff.conversation_id, handoff.id))
-    return note
-
-
-def resolve(session: Session, events: Publisher, handoff: Handoff, staff: StaffUser, outcome: str) -> Handoff:
-    _require_mine(handoff, staff)
-    handoff.status, handoff.outcome, handoff.resolved_at = HandoffStatus.RESOLVED, outcome, utcnow()
-    handoff.conversation.mode = ConversationMode.BOT
-    audit.record(session, staff, "handoff.resolve", "handoff", handoff.id, outcome=outcome)
-    session.commit()
-    events.publish(HandoffResolved(handoff.conversation_id, handoff.id))
-    return handoff
-
-
-def return_to_bot(session: Session, events: Publisher, handoff: Handoff, staff: StaffUser) -> Handoff:
-    _require_active(handoff)
-    handoff.status = HandoffStatus.RETURNED
-    handoff.conversation.mode = ConversationMode.BOT
-    audit.record(session, staff, "handoff.return", "handoff", handoff.id)
-    session.commit()
-    events.publish(HandoffReturned(handoff.conversation_id, handoff.id))
-    return handoff
-
-
-def reveal(
-    session: Session, vault: Vault, handoff: Handoff, staff: StaffUser, placeholder: str, reason: str
-) -> str | None:
-    """The original behind a placeholder of this handoff's conversation; audited either way."""
-    if not staff.can_reveal:
-        audit.record(session, staff, "pii.reveal_refused", "handoff", handoff.id, placeholder=placeholder)
+    def add_note(self, act: StaffAction, text: str) -> HandoffNote:
+        """An internal note, stored redacted (originals stay in the vault, revealable with permission)."""
+        session, handoff, staff = act.session, act.handoff, act.staff
+        stored = self.redactor.redact(text, handoff.conversation_id).text
+        note = HandoffNote(handoff_id=handoff.id, author=staff.username, text=stored)
+        session.add(note)
+        session.flush()
+        audit.record(session, staff, "handoff.note", "handoff", handoff.id, note_id=note.id)
         session.commit()
-        raise RevealRefused("revealing originals needs the can_reveal permission")
-    original = vault.reveal(handoff.conversation_id, placeholder)
-    if original is None:
-        return None
-    audit.record(session, staff, "pii.reveal", "handoff", handoff.id, placeholder=placeholder, reason=reason)
-    session.commit()
-    return original
+        self.events.publish(NoteAdded(handoff.conversation_id, handoff.id))
+        return note
+
+    def resolve(self, act: StaffAction, outcome: str) -> Handoff:
+        session, handoff, staff = act.session, act.handoff, act.staff
+        _require_mine(handoff, staff)
+        handoff.status, handoff.outcome, handoff.resolved_at = HandoffStatus.RESOLVED, outcome, utcnow()
+        handoff.conversation.mode = ConversationMode.BOT
+        audit.record(session, staff, "handoff.resolve", "handoff", handoff.id, outcome=outcome)
+        session.commit()
+        self.events.publish(HandoffResolved(handoff.conversation_id, handoff.id))
+        return handoff
+
+    def return_to_bot(self, act: StaffAction) -> Handoff:
+        session, handoff, staff = act.session, act.handoff, act.staff
+        _require_active(handoff)
+        handoff.status = HandoffStatus.RETURNED
+        handoff.conversation.mode = ConversationMode.BOT
+        audit.record(session, staff, "handoff.return", "handoff", handoff.id)
+        session.commit()
+        self.events.publish(HandoffReturned(handoff.conversation_id, handoff.id))
+        return handoff
+
+    def reveal(self, act: StaffAction, placeholder: str, reason: str) -> str | None:
+        """The original behind a placeholder of this handoff's conversation; audited either way."""
+        session, handoff, staff = act.session, act.handoff, act.staff
+        if not staff.can_reveal:
+            audit.record(session, staff, "pii.reveal_refused", "handoff", handoff.id, placeholder=placeholder)
+            session.commit()
+            raise RevealRefused("revealing originals needs the can_reveal permission")
+        original = self.vault.reveal(handoff.conversation_id, placeholder)
+        if original is None:
+            return None
+        audit.record(
+            session, staff, "pii.reveal", "handoff", handoff.id, placeholder=placeholder, reason=reason
+        )
+        session.commit()
+        return original
 
 
 def _require_active(handoff: Handoff) -> None:
@@ -183,4 +206,3 @@ def _require_mine(handoff: Handoff, staff: StaffUser) -> None:
     _require_active(handoff)
     if handoff.status != HandoffStatus.CLAIMED or handoff.claimed_by != staff.username:
         raise ConsoleError(f"claim handoff {handoff.id} before replying to or resolving it")
-

@@ -32,6 +32,7 @@ from core.clock import aware
 from core.settings import Settings
 from events.bus import STAFF_TOPIC
 from services import handoffs as console
+from services.handoffs import StaffAction
 from storage.models import Handoff
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
@@ -87,7 +88,7 @@ def claim(handoff_id: str, staff: AgentStaffDep, session: SessionDep, services: 
     """Take the handoff; the customer's widget shows that a person has joined."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        console.claim(session, services.dispatcher, handoff, staff)
+        services.handoffs.claim(StaffAction(session, handoff, staff))
     return _item(handoff, services.settings)
 
 
@@ -98,7 +99,7 @@ def reply(
     """Reply to the customer: live in the widget, or via GET /v1/groups/{group_id}/outbox for groups."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        message = console.reply(session, services.dispatcher, services.redactor, handoff, staff, body.text)
+        message = services.handoffs.reply(StaffAction(session, handoff, staff), body.text)
     return MessageOut.model_validate(message)
 
 
@@ -107,9 +108,7 @@ def add_note(
     handoff_id: str, body: StaffTextIn, staff: AgentStaffDep, session: SessionDep, services: ServicesDep
 ) -> NoteOut:
     """An internal note for colleagues; the customer never sees it."""
-    note = console.add_note(
-        session, services.dispatcher, services.redactor, _find(session, handoff_id), staff, body.text
-    )
+    note = services.handoffs.add_note(StaffAction(session, _find(session, handoff_id), staff), body.text)
     return NoteOut.model_validate(note)
 
 
@@ -121,8 +120,8 @@ def resolve(
     handoff = _find(session, handoff_id)
     with _conflicts():
         if body.note:
-            console.add_note(session, services.dispatcher, services.redactor, handoff, staff, body.note)
-        console.resolve(session, services.dispatcher, handoff, staff, body.outcome)
+            services.handoffs.add_note(StaffAction(session, handoff, staff), body.note)
+        services.handoffs.resolve(StaffAction(session, handoff, staff), body.outcome)
     return _item(handoff, services.settings)
 
 
@@ -133,7 +132,7 @@ def return_to_bot(
     """Hand the conversation back to the bot without resolving (e.g. it was a plain FAQ after all)."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        console.return_to_bot(session, services.dispatcher, handoff, staff)
+        services.handoffs.return_to_bot(StaffAction(session, handoff, staff))
     return _item(handoff, services.settings)
 
 
@@ -145,7 +144,7 @@ async def reveal(
     handoff = _find(session, handoff_id)
     try:
         original = await run_in_threadpool(
-            console.reveal, session, services.vault, handoff, staff, body.placeholder, body.reason
+            services.handoffs.reveal, StaffAction(session, handoff, staff), body.placeholder, body.reason
         )
     except console.RevealRefused as exc:
         raise Forbidden(str(exc)) from exc
