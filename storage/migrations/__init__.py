@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
 HERE = Path(__file__).parent
 
@@ -24,17 +24,11 @@ def config(engine: Engine) -> Config:
     return cfg
 
 
-BASELINE = "0001"  # the schema `create_all` built before migrations existed
-
-
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision`. A database made before migrations existed (its tables, no
-    `alembic_version`) is first recorded as the baseline revision, then upgraded like any other."""
-    cfg = config(engine)
-    tables = set(inspect(engine).get_table_names())
-    if "conversations" in tables and "alembic_version" not in tables:
-        command.stamp(cfg, BASELINE)
-    command.upgrade(cfg, revision)
+    """Bring the database to `revision`. A database made before migrations existed (tables from
+    `create_all`, no `alembic_version`) goes through revision 0001, which creates only the tables it
+    lacks, and then upgrades like any other, keeping its data."""
+    command.upgrade(config(engine), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
