@@ -14,7 +14,8 @@ Each turn is scored against its `expect`:
   handed over); wrong-confident when it answers with a citation.
 - handoff: correct when the turn is handed to a person (the category is reported beside it); missed
   otherwise.
-- ack (an offer declined): correct when nothing is handed off and nothing is cited.
+- ack (an offer declined): correct when nothing is handed off and nothing is cited (a conversation
+  already held by a person does not count as declined).
 English turns that are answered correctly are also checked for an English reply.
 """
 
@@ -116,9 +117,10 @@ def score(expect: dict[str, Any], reply: dict[str, Any], category: str | None) -
             return actual, "correct"
         return actual, "wrong_confident" if action == "answer" and top else "missed"
     if wanted == "ack":
-        if action == "handoff":
-            return actual, "other"
-        return actual, "wrong_confident" if top else "correct"
+        if top:
+            return actual, "wrong_confident"
+        # Declined: the bot carries on; a handoff, or a person already holding the chat, is not that.
+        return actual, "other" if action in ("handoff", "human_mode") else "correct"
     raise ValueError(f"unknown expectation {wanted!r}")
 
 
@@ -228,7 +230,7 @@ def headline(results: Iterable[TurnResult]) -> dict[str, Any]:
     handoff = [t for t in turns if t.expect == "handoff"]
     answered = [t for t in turns if t.actual_route == "answer"]
     followups = [t for t in answerable if t.position > 1]
-    offers = [t for t in turns if t.kind in ("offer_accept", "offer_decline") and t.position > 1]
+    offers = [t for t in turns if t.kind in ("offer_accept", "offer_decline") and t.position == 2]
     english = [t for t in answerable if t.english_turn]
     counts = Counter(t.outcome for t in turns)
     return {
