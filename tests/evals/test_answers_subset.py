@@ -17,13 +17,14 @@ def test_quick_subset_does_not_fall_below_the_measured_floor(services: Services,
     # Only dev items: the held-out split is never run by the tests.
     assert section.metrics["heldout"]["turns"] == 0
     assert section.metrics["singles"] > 50 and section.metrics["conversations"] >= 7
-    # Floors: the figures measured before issue 9 (see the report) minus a margin. Raise them as it lands.
+    # Measured before issue 9 (76 questions, 11 conversations, 102 turns): answerable 0.41, not-ours
+    # refused 0.64 (11 items). Floors: those minus a margin; raise them as the issue lands.
     assert figures["answerable_correct"] >= FLOOR_ANSWERABLE
     assert figures["not_ours_refused"] >= FLOOR_NOT_OURS
 
 
-FLOOR_ANSWERABLE = 0.0
-FLOOR_NOT_OURS = 0.0
+FLOOR_ANSWERABLE = 0.33
+FLOOR_NOT_OURS = 0.45
 
 
 def test_every_item_has_a_split_and_a_known_expectation() -> None:
