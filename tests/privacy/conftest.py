@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
+from storage.migrations import upgrade
 
 Span = tuple[str, int, int]
 
@@ -25,6 +26,7 @@ def detector(analyzer: AnalyzerEngine) -> Iterator[Redactor]:
     """For recognizer tests: `detect` never writes, so one in-memory vault serves them all; the
     residual guard is off here (it has its own tests) so each test sees what the recognizers find."""
     engine = create_engine("sqlite://", poolclass=StaticPool)
+    upgrade(engine)
     yield Redactor(analyzer, SqlVault(engine, generate_key()), residual_guard=False)
     engine.dispose()
 
@@ -42,6 +44,7 @@ def find(detector: Redactor) -> Callable[[str], list[Span]]:
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = create_engine(f"sqlite:///{tmp_path / 'vault.db'}")
+    upgrade(engine)  # the vault's table comes from the application's migrations
     yield engine
     engine.dispose()
 

@@ -14,6 +14,7 @@ from sqlalchemy.pool import StaticPool
 
 from privacy import Redactor, SqlVault, generate_key
 from privacy.recognizers.checksums import gb11643_check_char, luhn_valid
+from privacy.vault import VAULT_METADATA
 from privacy.view import DetectionView
 
 _SETTINGS = settings(
@@ -25,7 +26,9 @@ _UPPER = dict(zip("0123456789", "零壹贰叁肆伍陆柒捌玖", strict=True))
 
 @pytest.fixture(scope="module")
 def redactor(analyzer: AnalyzerEngine) -> Redactor:
-    return Redactor(analyzer, SqlVault(create_engine("sqlite://", poolclass=StaticPool), generate_key()))
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    VAULT_METADATA.create_all(engine)  # a throw-away database: the vault's table alone
+    return Redactor(analyzer, SqlVault(engine, generate_key()))
 
 
 @st.composite
