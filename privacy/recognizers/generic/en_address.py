@@ -45,7 +45,7 @@ class EnglishAddressRecognizer(ContextPatternRecognizer):
     PATTERNS = [
         Pattern(
             "en_street_address",
-            r"(?<![0-9A-Za-z])\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'’\-]+\s+){1,4}"
+            r"(?<![0-9A-Za-z])(?:\d{1,5}\s)?\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'’\-]+\s+){1,4}"
             rf"(?:{_STREET_TYPES})\b\.?"
             r"(?:\s+(?:Central|East|West|North|South))?"
             r"(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|Room|Rm|Floor)\.?\s*#?[0-9A-Za-z\-]+)?",
@@ -70,6 +70,12 @@ class EnglishAddressRecognizer(ContextPatternRecognizer):
             0.5,
         ),
         Pattern("unit_alone", rf"(?<![\p{{L}}\d]){_UNIT}\b", 0.5),
+        # The postcode after the country on an address block's last line ("Finland 80896"); not a year.
+        Pattern(
+            "country_postcode",
+            r"(?<=^[\s>]*\p{Lu}[\p{L}]+(?:\s\(?\p{L}+\)?)?\s)(?!(?:19|20)\d\d\b)\d{4,5}(?=\s*$)",
+            0.5,
+        ),
         Pattern("military", r"\b(?:PSC|Unit|CMR)\s\d{4},\sBox\s\d{4}(?:\s+APO\s+A[AEP]\s+\d{5})?", 0.7),
     ]
     CONTEXT = ["address", "live at", "lives at", "located at", "ship to", "mail to"]
