@@ -19,7 +19,7 @@ from privacy.recognizers.china.phone import CnPhoneRecognizer
 from privacy.recognizers.china.qq import QqNumberRecognizer
 from privacy.recognizers.china.wechat import WeChatIdRecognizer
 from privacy.recognizers.generic.card import ShortCardRecognizer
-from privacy.recognizers.generic.email import EmailRecognizer
+from privacy.recognizers.generic.email import CnEmailRecognizer
 from privacy.recognizers.generic.en_address import EnglishAddressRecognizer
 from privacy.recognizers.generic.en_name_pattern import EnglishNamePatternRecognizer
 from privacy.recognizers.generic.passport import PassportRecognizer
@@ -36,7 +36,7 @@ __all__ = [
     "CnIdCardRecognizer",
     "CnPassportRecognizer",
     "CnPhoneRecognizer",
-    "EmailRecognizer",
+    "CnEmailRecognizer",
     "EnglishAddressRecognizer",
     "EnglishNamePatternRecognizer",
     "InternationalPhoneRecognizer",

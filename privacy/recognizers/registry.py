@@ -29,7 +29,7 @@ from privacy.recognizers.china.phone import CnPhoneRecognizer
 from privacy.recognizers.china.qq import QqNumberRecognizer
 from privacy.recognizers.china.wechat import WeChatIdRecognizer
 from privacy.recognizers.generic.card import ShortCardRecognizer
-from privacy.recognizers.generic.email import EmailRecognizer
+from privacy.recognizers.generic.email import CnEmailRecognizer
 from privacy.recognizers.generic.en_address import EnglishAddressRecognizer
 from privacy.recognizers.generic.en_name_pattern import EnglishNamePatternRecognizer
 from privacy.recognizers.generic.passport import PassportRecognizer
@@ -87,7 +87,7 @@ FACTORIES: dict[str, Factory] = {
     "LicencePlateRecognizer": _plain(LicencePlateRecognizer),
     "ChineseNamePatternRecognizer": _plain(ChineseNamePatternRecognizer),
     "ChineseAddressPatternRecognizer": _plain(ChineseAddressPatternRecognizer),
-    "EmailRecognizer": _plain(EmailRecognizer),
+    "CnEmailRecognizer": _plain(CnEmailRecognizer),
     "PassportRecognizer": _plain(PassportRecognizer),
     "EnglishAddressRecognizer": _plain(EnglishAddressRecognizer),
     "EnglishNamePatternRecognizer": _plain(EnglishNamePatternRecognizer),

@@ -44,17 +44,17 @@ def test_guard_masks_are_counted_and_stored(redactor: Redactor, vault: SqlVault)
 def test_default_configuration_names_known_recognizers() -> None:
     names = {entry.name for entry in load_config()}
     assert names <= set(FACTORIES)
-    assert {"CnIdCardRecognizer", "LacNameRecognizer", "EmailRecognizer"} <= names
+    assert {"CnIdCardRecognizer", "LacNameRecognizer", "CnEmailRecognizer"} <= names
 
 
 def test_a_bank_switches_a_recognizer_off_by_configuration(
     tmp_path: Path, analyzer: AnalyzerEngine, vault: SqlVault
 ) -> None:
     config = tmp_path / "recognizers.yaml"
-    config.write_text("recognizers:\n  - name: CnPhoneRecognizer\n  - name: EmailRecognizer\n", "utf-8")
+    config.write_text("recognizers:\n  - name: CnPhoneRecognizer\n  - name: CnEmailRecognizer\n", "utf-8")
     only_numbers = build_analyzer(config)
     names = {r.name for r in only_numbers.registry.recognizers}
-    assert names == {"CnPhoneRecognizer", "EmailRecognizer"}
+    assert names == {"CnPhoneRecognizer", "CnEmailRecognizer"}
     redactor = Redactor(only_numbers, vault)
     assert redactor.redact("我叫张伟，手机13812345678", "conv-1").text == "我叫张伟，手机<PHONE_1>"
 

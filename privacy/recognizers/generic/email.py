@@ -48,7 +48,7 @@ def canonical_email(text: str) -> str:
     return f"{local.strip()}@{_CANONICAL_DOT.sub('.', domain.strip())}"
 
 
-class EmailRecognizer(ContextPatternRecognizer):
+class CnEmailRecognizer(ContextPatternRecognizer):
     """Addresses whose domain ends in a known public suffix."""
 
     ENTITY = "EMAIL_ADDRESS"
