@@ -99,7 +99,7 @@ class Redactor:
         found = self._find(text, known)
         items = [(r.entity_type, text[r.start : r.end]) for r in found]
         if self._batch:
-            placeholders = self._batch.placeholders_for(conversation_id, items)
+            placeholders = self._batch.placeholders_for(conversation_id, items, known)
         else:
             placeholders = [self._vault.placeholder_for(conversation_id, t, v) for t, v in items]
         # Numbered left to right, so the first phone in a message is <PHONE_1>.

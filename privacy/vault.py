@@ -16,7 +16,17 @@ from typing import NamedTuple, Protocol, runtime_checkable
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import DateTime, Engine, Integer, String, Text, UniqueConstraint, insert, select
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    insert,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -57,13 +67,19 @@ class BatchVault(Vault, Protocol):
 
     def known_values(self, conversation_id: str) -> list[KnownValue]: ...
 
-    def placeholders_for(self, conversation_id: str, items: Sequence[tuple[str, str]]) -> list[str]: ...
+    def placeholders_for(
+        self,
+        conversation_id: str,
+        items: Sequence[tuple[str, str]],
+        known: Sequence[KnownValue] | None = None,
+    ) -> list[str]: ...
 
 
 class KnownValue(NamedTuple):
     placeholder: str
     entity_type: str
     original: str
+    digest: str = ""  # the vault's keyed digest of the normalised value
 
 
 def generate_key() -> str:
@@ -111,6 +127,17 @@ class _VaultRow(_Base):
 
 VAULT_METADATA = _Base.metadata  # for schema checks and throw-away test databases
 
+_TABLE = _VaultRow.__table__
+_DIGESTS = select(_TABLE.c.digest, _TABLE.c.placeholder).where(
+    _TABLE.c.conversation_id == bindparam("conversation_id")
+)
+_KNOWN = (
+    select(_TABLE.c.placeholder, _TABLE.c.entity_type, _TABLE.c.ciphertext, _TABLE.c.digest)
+    .where(_TABLE.c.conversation_id == bindparam("conversation_id"))
+    .order_by(_TABLE.c.id)
+)
+_INSERT = insert(_TABLE)
+
 
 class SqlVault:
     """A `Vault` in any SQLAlchemy database.
@@ -157,26 +184,31 @@ class SqlVault:
                 return placeholder
         raise VaultError("could not allocate a placeholder (too much contention)")
 
-    def placeholders_for(self, conversation_id: str, items: Sequence[tuple[str, str]]) -> list[str]:
+    def placeholders_for(
+        self,
+        conversation_id: str,
+        items: Sequence[tuple[str, str]],
+        known: Sequence[KnownValue] | None = None,
+    ) -> list[str]:
         """`placeholder_for` for every (entity type, original) of one message, in one transaction.
 
-        SQLAlchemy Core rather than the ORM: this runs for every message, and the ORM's unit of
-        work costs more than the two statements it issues.
+        `known` is what `known_values` just returned for this conversation: with it, the rows are not
+        read again. That is safe because allocation is optimistic anyway: a row another writer added
+        since the read breaks a unique constraint, and the retry reads the table afresh.
+        Prebuilt SQLAlchemy Core statements: this runs for every message, and building and caching a
+        statement (or the ORM's unit of work) costs more than SQLite takes to run it.
         """
         if not items:
             return []
         digests = [self._digest(entity_type, original) for entity_type, original in items]
-        table = _VaultRow.__table__
+        snapshot = None if known is None else [(value.digest, value.placeholder) for value in known]
         for attempt in range(_RETRIES):
             try:
                 with self._engine.begin() as connection:
-                    rows = connection.execute(
-                        select(table.c.digest, table.c.placeholder).where(
-                            table.c.conversation_id == conversation_id
-                        )
-                    ).all()
-                    by_digest = dict(rows)
-                    numbers = _highest_numbers(placeholder for _, placeholder in rows)
+                    if snapshot is None:
+                        snapshot = connection.execute(_DIGESTS, {"conversation_id": conversation_id}).all()
+                    by_digest = dict(snapshot)
+                    numbers = _highest_numbers(by_digest.values())
                     new_rows = []
                     for (entity_type, original), digest in zip(items, digests, strict=True):
                         if digest in by_digest:
@@ -188,22 +220,18 @@ class SqlVault:
                             self._values(conversation_id, by_digest[digest], entity_type, digest, original)
                         )
                     if new_rows:
-                        connection.execute(insert(_VaultRow), new_rows)
+                        connection.execute(_INSERT, new_rows)
                 return [by_digest[digest] for digest in digests]
             except IntegrityError:
+                snapshot = None
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         raise VaultError("could not allocate placeholders (too much contention)")
 
     def known_values(self, conversation_id: str) -> list[KnownValue]:
         """Every value stored for the conversation, decrypted (a conversation holds a handful)."""
-        table = _VaultRow.__table__
         with self._engine.connect() as connection:
-            rows = connection.execute(
-                select(table.c.placeholder, table.c.entity_type, table.c.ciphertext)
-                .where(table.c.conversation_id == conversation_id)
-                .order_by(table.c.id)
-            ).all()
-        return [KnownValue(p, t, self._decrypt(c)) for p, t, c in rows]
+            rows = connection.execute(_KNOWN, {"conversation_id": conversation_id}).all()
+        return [KnownValue(p, t, self._decrypt(c), d) for p, t, c, d in rows]
 
     def _values(
         self, conversation_id: str, placeholder: str, entity_type: str, digest: str, original: str
