@@ -7,7 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from privacy.context import CharWindowContextEnhancer
 from privacy.nlp_engine import OfflineSpacyNlpEngine, load_pipelines
@@ -44,3 +45,53 @@ def build_analyzer(config: Path | None = None) -> AnalyzerEngine:
         supported_languages=LANGUAGES,
         context_aware_enhancer=CharWindowContextEnhancer(),
     )
+
+
+def analyze(
+    analyzer: AnalyzerEngine,
+    text: str,
+    language: str,
+    score_threshold: float,
+    nlp_artifacts: NlpArtifacts | None = None,
+) -> list[RecognizerResult]:
+    """`analyzer.analyze(text, language, score_threshold=…)` with the same results, minus the
+    steps that do nothing for our recognizers and cost a tenth of a message's time: no per-result
+    deep copy before context enhancement (the results are fresh), no per-recognizer pass for
+    recognizer-level context (none of ours overrides it), explanations dropped as Presidio drops them.
+
+    Falls back to `analyzer.analyze` for any configuration this shortcut was not written for.
+    """
+    enhancer = analyzer.context_aware_enhancer
+    recognizers = analyzer.registry.get_recognizers(language=language, all_fields=True)
+    if (
+        not isinstance(enhancer, CharWindowContextEnhancer)
+        or analyzer.log_decision_process
+        or not all(_plain_context(type(recognizer)) for recognizer in recognizers)
+    ):
+        return analyzer.analyze(
+            text, language=language, score_threshold=score_threshold, nlp_artifacts=nlp_artifacts
+        )
+    entities = list({entity for recognizer in recognizers for entity in recognizer.supported_entities})
+    artifacts = nlp_artifacts or analyzer.nlp_engine.process_text(text, language)
+    results: list[RecognizerResult] = []
+    for recognizer in recognizers:
+        if not recognizer.is_loaded:
+            recognizer.load()
+            recognizer.is_loaded = True
+        found = recognizer.analyze(text=text, entities=entities, nlp_artifacts=artifacts)
+        for result in found or ():
+            if not result.recognition_metadata:
+                result.recognition_metadata = {}
+            result.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
+            results.append(result)
+    enhancer.enhance_in_place(text, results, recognizers)
+    results = EntityRecognizer.remove_duplicates([r for r in results if r.score >= score_threshold])
+    for result in results:
+        result.analysis_explanation = None
+    return results
+
+
+@lru_cache(maxsize=64)
+def _plain_context(cls: type[EntityRecognizer]) -> bool:
+    """Whether the recognizer leaves context enhancement to the analyzer's enhancer."""
+    return cls.enhance_using_context is EntityRecognizer.enhance_using_context

@@ -48,9 +48,21 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
         recognizers: list[EntityRecognizer],
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
+        results = copy.deepcopy(raw_results)
+        self.enhance_in_place(text, results, recognizers, context)
+        return results
+
+    def enhance_in_place(
+        self,
+        text: str,
+        results: list[RecognizerResult],
+        recognizers: Sequence[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> None:
+        """`enhance_using_context` on results the caller owns (fresh from the recognizers), without
+        Presidio's defensive deep copy of every result."""
         by_id = {recognizer.id: recognizer for recognizer in recognizers}
         extra = [word.lower() for word in context or []]
-        results = copy.deepcopy(raw_results)
         for result in results:
             metadata = result.recognition_metadata or {}
             recognizer = by_id.get(metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
@@ -68,7 +80,6 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
             word = _first_found(positive, before, after, extra)
             if word is not None:
                 self._boost(result, word)
-        return results
 
     def _boost(self, result: RecognizerResult, word: str) -> None:
         score = max(result.score + self.context_similarity_factor, self.min_score_with_context_similarity)

@@ -20,7 +20,7 @@ import regex as re
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from privacy.analyzer import detect_language
+from privacy.analyzer import analyze, detect_language
 from privacy.entities import ENTITY_TYPES, NUMBER_TYPES, PLACEHOLDER_RE, RESIDUAL_NUMBER, placeholder_prefix
 from privacy.guard import residual_spans
 from privacy.vault import BatchVault, KnownValue, Vault, normalise
@@ -87,6 +87,7 @@ class Redactor:
         self._guard = residual_guard
         # Checked once: a runtime Protocol check costs more than the rest of a vault lookup.
         self._batch = vault if isinstance(vault, BatchVault) else None
+        self._no_nlp: dict[str, NlpArtifacts] = {}  # empty NLP artifacts, read-only, one per language
         self.residual_masked = 0
 
     def detect(self, text: str) -> list[RecognizerResult]:
@@ -149,10 +150,12 @@ class Redactor:
         # Chinese needs no spaCy pass: its recognizers are rules and LAC, and English names inside a
         # Chinese message are read run by run (LatinNameRecognizer). Presidio would tokenise every
         # Chinese character for nothing.
-        artifacts = None if language == "en" else _no_nlp(self._analyzer, language)
-        return self._analyzer.analyze(
-            vtext, language=language, score_threshold=self._threshold, nlp_artifacts=artifacts
-        )
+        artifacts = None
+        if language != "en":
+            artifacts = self._no_nlp.get(language) or self._no_nlp.setdefault(
+                language, _no_nlp(self._analyzer, language)
+            )
+        return analyze(self._analyzer, vtext, language, self._threshold, artifacts)
 
 
 def _no_nlp(analyzer: AnalyzerEngine, language: str) -> NlpArtifacts:
