@@ -66,7 +66,7 @@ def analyze(
     if (
         not isinstance(enhancer, CharWindowContextEnhancer)
         or analyzer.log_decision_process
-        or not all(_plain_context(type(recognizer)) for recognizer in recognizers)
+        or not all(_plain_context(type(recognizer)) for recognizer in recognizers)  # type: ignore[arg-type]
     ):
         return analyzer.analyze(
             text, language=language, score_threshold=score_threshold, nlp_artifacts=nlp_artifacts
@@ -87,7 +87,7 @@ def analyze(
     enhancer.enhance_in_place(text, results, recognizers)
     results = EntityRecognizer.remove_duplicates([r for r in results if r.score >= score_threshold])
     for result in results:
-        result.analysis_explanation = None
+        result.analysis_explanation = None  # type: ignore[assignment]  # as Presidio does
     return results
 
 

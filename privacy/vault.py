@@ -21,6 +21,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     bindparam,
@@ -127,7 +128,7 @@ class _VaultRow(_Base):
 
 VAULT_METADATA = _Base.metadata  # for schema checks and throw-away test databases
 
-_TABLE = _VaultRow.__table__
+_TABLE: Table = _VaultRow.__table__  # type: ignore[assignment]  # declarative: always a Table
 _DIGESTS = select(_TABLE.c.digest, _TABLE.c.placeholder).where(
     _TABLE.c.conversation_id == bindparam("conversation_id")
 )
@@ -201,12 +202,15 @@ class SqlVault:
         if not items:
             return []
         digests = [self._digest(entity_type, original) for entity_type, original in items]
-        snapshot = None if known is None else [(value.digest, value.placeholder) for value in known]
+        snapshot: Sequence[tuple[str, str]] | None = None
+        if known is not None:
+            snapshot = [(value.digest, value.placeholder) for value in known]
         for attempt in range(_RETRIES):
             try:
                 with self._engine.begin() as connection:
                     if snapshot is None:
-                        snapshot = connection.execute(_DIGESTS, {"conversation_id": conversation_id}).all()
+                        rows = connection.execute(_DIGESTS, {"conversation_id": conversation_id}).all()
+                        snapshot = [(digest, placeholder) for digest, placeholder in rows]
                     by_digest = dict(snapshot)
                     numbers = _highest_numbers(by_digest.values())
                     new_rows = []

@@ -41,7 +41,9 @@ def snapshot(redactor: Redactor, texts: Sequence[str]) -> Iterator[dict[str, obj
         yield {
             "text": text,
             "redacted": redaction.text,
-            "entities": [[e.entity_type, e.placeholder, e.start, e.end, round(e.score, 6)] for e in redaction.entities],
+            "entities": [
+                [e.entity_type, e.placeholder, e.start, e.end, round(e.score, 6)] for e in redaction.entities
+            ],
             "residual": redaction.residual_masked,
             "detected": [[r.entity_type, r.start, r.end, round(r.score, 6)] for r in detected],
         }
