@@ -18,6 +18,7 @@ from agent.classify import MessageClassifier
 from agent.identity import Pseudonymizer
 from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder
+from core.files import create_private
 from core.settings import Settings
 from events.bus import EventBus
 from events.dispatch import Dispatcher
@@ -59,12 +60,9 @@ def vault_key(settings: Settings) -> str:
     if settings.vault_key:
         return settings.vault_key
     path = Path(settings.data_dir) / "vault.key"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = generate_key()
-    path.write_text(key)
-    path.chmod(0o600)
+    if not create_private(path, key):
+        return path.read_text().strip()
     log.warning("generated a development vault key at %s; set VAULT_KEY in production", path)
     return key
 
