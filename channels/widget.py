@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from agent.state import AgentReply, IncomingMessage
-from core.status import Role
+from core.status import MessageFeedback, Role
 from privacy import Redactor
 from services.conversations import ConversationService
 from storage.models import Message
@@ -47,6 +47,6 @@ def record_feedback(session: Session, redactor: Redactor, feedback: Feedback) ->
     comment = None
     if feedback.comment and feedback.comment.strip():
         comment = redactor.redact(feedback.comment.strip(), feedback.conversation_id).text
-    message.feedback = "helpful" if feedback.helpful else "not_helpful"
+    message.feedback = MessageFeedback.HELPFUL if feedback.helpful else MessageFeedback.NOT_HELPFUL
     message.feedback_comment = comment
     return True

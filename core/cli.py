@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.settings import Settings
+from core.status import StaffRole
 
 if TYPE_CHECKING:
     from core.wiring import Services
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p_user = sub.add_parser("create-user", help="create a staff account (the first admin, for instance)")
     p_user.add_argument("username")
-    p_user.add_argument("--role", choices=["agent", "editor", "admin"], required=True)
+    p_user.add_argument("--role", choices=list(StaffRole), required=True)
     p_user.add_argument("--display-name")
     p_user.add_argument("--can-reveal", action="store_true", help="may reveal redacted originals (audited)")
     p_user.add_argument(

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.status import ChunkStatus, KbDocumentStatus
 from knowledge import Document, KnowledgeBase, load_folder
 from knowledge.ingest import content_hash
 from knowledge.preview import DRAFT, draft_id, is_draft_id
@@ -82,7 +83,8 @@ class KbCatalog:
             stmt = stmt.where(KbDocument.kind == kind)
         rows = list(session.scalars(stmt.order_by(KbDocument.updated_at.desc(), KbDocument.id)).all())
         if status:
-            rows = [r for r in rows if r.status == status or (status == "draft" and r.draft_version)]
+            drafts = status == KbDocumentStatus.DRAFT
+            rows = [r for r in rows if r.status == status or (drafts and r.draft_version)]
         needle = query.strip().lower()
         if needle:
             rows = [
@@ -162,7 +164,7 @@ class KbCatalog:
         row.published_version, row.draft_version = version.number, None
         row.updated_by = actor.username
         session.flush()
-        self.knowledge.ingest_document(from_content(version.content), "published")
+        self.knowledge.ingest_document(from_content(version.content), ChunkStatus.PUBLISHED)
         self.knowledge.delete_document(draft_id(doc_id))
         audit.record(session, actor, "kb.publish", "kb_document", doc_id, version=version.number)
         return version
@@ -190,7 +192,7 @@ class KbCatalog:
         row.published_version, row.draft_version = version.number, None
         self._describe(row, doc, actor.username)
         session.flush()
-        self.knowledge.ingest_document(doc, "published")
+        self.knowledge.ingest_document(doc, ChunkStatus.PUBLISHED)
         if had_draft:
             self.knowledge.delete_document(draft_id(doc_id))
         audit.record(
@@ -216,7 +218,7 @@ class KbCatalog:
         since its last import becomes a new version; ids deleted by editors stay deleted."""
         report = ImportReport()
         for doc in load_folder(folder):
-            digest = content_hash(doc, "published")
+            digest = content_hash(doc, ChunkStatus.PUBLISHED)
             row = session.get(KbDocument, doc.id)
             if row is not None and row.deleted:
                 report.skipped_deleted.append(doc.id)
@@ -255,7 +257,7 @@ class KbCatalog:
         for row in session.scalars(select(KbDocument).where(KbDocument.deleted.is_(False))):
             if row.published_version is not None:
                 doc = from_content(self.version(session, row.id, row.published_version).content)
-                wanted[row.id] = (doc, "published")
+                wanted[row.id] = (doc, ChunkStatus.PUBLISHED)
             if row.draft_version is not None:
                 doc = _as_draft(from_content(self.version(session, row.id, row.draft_version).content))
                 wanted[doc.id] = (doc, DRAFT)
@@ -285,7 +287,7 @@ class KbCatalog:
             doc_id=row.id,
             number=last + 1,
             content=to_content(doc),
-            content_hash=content_hash(doc, "published"),
+            content_hash=content_hash(doc, ChunkStatus.PUBLISHED),
             author=author,
             note=note[:256],
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Literal, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import aware, utcnow
+from core.status import StaffRole
 from core.tokens import new_token, token_hash
 from storage.models import StaffToken, StaffUser
 
-Role = Literal["agent", "editor", "admin"]
-ROLES: tuple[str, ...] = get_args(Role)
+ROLES: tuple[str, ...] = tuple(StaffRole)
 MIN_PASSWORD_CHARS = 10
 
 _hasher = PasswordHasher()
