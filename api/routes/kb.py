@@ -33,6 +33,7 @@ from api.kb_schemas import (
     TryIn,
     TryOut,
 )
+from core.status import ChunkStatus
 from knowledge import Document, KnowledgeError
 from knowledge.parsers import UploadError, UploadMeta, parse_upload
 from knowledge.preview import base_id
@@ -285,7 +286,7 @@ def try_question(body: TryIn, _: EditorDep, kb: KbAdminDep, services: ServicesDe
             title=h.chunk.title,
             text=h.chunk.text,
             kind=h.chunk.kind,
-            status=h.chunk.status,
+            status=ChunkStatus(h.chunk.status),
             score=round(h.score, 4),
             dense=round(h.dense, 4),
             sparse=round(h.sparse, 4),
