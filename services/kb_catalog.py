@@ -21,6 +21,7 @@ from knowledge import Document, KnowledgeBase, load_folder
 from knowledge.ingest import content_hash
 from knowledge.preview import DRAFT, draft_id, is_draft_id
 from services import audit
+from services.transaction import commits
 from storage.kb_models import KbDocument, KbVersion
 from storage.models import StaffUser
 
@@ -125,6 +126,7 @@ class KbCatalog:
 
     # Writes ----------------------------------------------------------------------------------------
 
+    @commits
     def save_draft(
         self, session: Session, actor: StaffUser, doc: Document, *, note: str = "", create: bool | None = None
     ) -> KbVersion:
@@ -155,6 +157,7 @@ class KbCatalog:
         audit.record(session, actor, "kb.draft", "kb_document", doc.id, version=version.number, note=note)
         return version
 
+    @commits
     def publish(self, session: Session, actor: StaffUser, doc_id: str) -> KbVersion:
         """Make the pending draft live (the reviewer is the one who publishes)."""
         row = self.get(session, doc_id)
@@ -169,6 +172,7 @@ class KbCatalog:
         audit.record(session, actor, "kb.publish", "kb_document", doc_id, version=version.number)
         return version
 
+    @commits
     def discard_draft(self, session: Session, actor: StaffUser, doc_id: str) -> None:
         row = self.get(session, doc_id)
         if row.draft_version is None:
@@ -182,6 +186,7 @@ class KbCatalog:
         self.knowledge.delete_document(draft_id(doc_id))
         audit.record(session, actor, "kb.discard_draft", "kb_document", doc_id, version=discarded)
 
+    @commits
     def rollback(self, session: Session, actor: StaffUser, doc_id: str, number: int) -> KbVersion:
         """Publish a copy of an earlier version as a new version (history is never rewritten)."""
         row = self.get(session, doc_id)
@@ -200,6 +205,7 @@ class KbCatalog:
         )
         return version
 
+    @commits
     def delete(self, session: Session, actor: StaffUser, doc_id: str) -> int:
         """Tombstone the document and remove its chunks (live and draft); returns chunks removed."""
         row = self.get(session, doc_id)

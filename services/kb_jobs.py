@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.status import JobStatus
 from knowledge import Document, KnowledgeError
+from services import audit
 from services.kb_catalog import KbCatalog
 from storage.kb_models import KbJob
 from storage.models import StaffUser
@@ -28,10 +29,13 @@ class UploadJobs:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-upload")
 
     def submit(self, session: Session, actor: StaffUser, filename: str, docs: Sequence[Document]) -> KbJob:
-        """Queue `docs` (already validated); the job row is committed by the caller with its audit record."""
+        """Record the job with its audit record, commit, and start saving `docs` (already validated)."""
         job = KbJob(filename=filename[:256], total=len(docs), created_by=actor.username)
         session.add(job)
         session.flush()
+        audit.record(session, actor, "kb.upload", "kb_job", job.id, filename=filename, documents=len(docs))
+        session.commit()
+        self.start(job.id, actor.id, docs)
         return job
 
     def start(self, job_id: str, actor_id: str, docs: Sequence[Document]) -> Future[None]:
@@ -50,14 +54,11 @@ class UploadJobs:
                     self._fail(job_id, "actor_gone", "account removed")
                     return
                 try:
-                    self.catalog.save_draft(session, actor, doc, note=f"上传（{job_id}）")
-                    session.commit()
+                    self.catalog.save_draft(session, actor, doc, note=f"上传（{job_id}）")  # commits
                 except KnowledgeError as exc:
-                    session.rollback()
                     self._fail(job_id, exc.code, str(exc))
                     return
                 except Exception:
-                    session.rollback()
                     log.exception("upload job %s failed on %s", job_id, doc.id)
                     self._fail(job_id, "internal_error", "internal error")
                     return
