@@ -108,8 +108,7 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     from sqlalchemy.orm import Session
 
-    from services import audit
-    from services.staff import StaffError, create_staff
+    from services.staff import StaffError, add_account
     from storage.engine import build_engine
     from storage.migrations import upgrade
 
@@ -130,19 +129,19 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
     upgrade(engine)
     with Session(engine) as session:
         try:
-            user = create_staff(
+            add_account(
                 session,
+                None,
                 args.username,
                 password,
                 args.role,
                 display_name=args.display_name,
                 can_reveal=args.can_reveal,
+                via="cli",
             )
         except StaffError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        audit.record(session, None, "staff.create", "staff", user.id, role=user.role, via="cli")
-        session.commit()
     engine.dispose()
     print(f"created {args.role} {args.username!r}")
     return 0
