@@ -40,7 +40,7 @@ class Feedback:
 
 def record_feedback(session: Session, redactor: Redactor, feedback: Feedback) -> bool:
     """Store helpful/not helpful (the comment redacted) on a bot answer of this conversation; False when
-    there is no such answer. The caller commits."""
+    there is no such answer."""
     message = session.get(Message, feedback.message_id)
     if message is None or message.conversation_id != feedback.conversation_id or message.role != Role.BOT:
         return False
@@ -49,4 +49,5 @@ def record_feedback(session: Session, redactor: Redactor, feedback: Feedback) ->
         comment = redactor.redact(feedback.comment.strip(), feedback.conversation_id).text
     message.feedback = MessageFeedback.HELPFUL if feedback.helpful else MessageFeedback.NOT_HELPFUL
     message.feedback_comment = comment
+    session.commit()
     return True
