@@ -18,6 +18,7 @@ from benchmarks.result import REPORTS_DIR, BenchResult, machine, write_report
 from benchmarks.server import SAMPLE_KB
 
 NAMES = ("latency", "redaction", "retrieval", "ingest")
+EXTRA = ("hnsw",)  # run by name only: the parameter sweep builds several indexes
 QUICK_KB_FILES = ("docs/credit-card-loss.md", "docs/transfers.md", "faq/faq_cards.csv")
 
 
@@ -31,7 +32,7 @@ def _quick_kb() -> Path:
 
 
 def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
-    from benchmarks import ingest, latency, redaction, retrieval
+    from benchmarks import hnsw, ingest, latency, redaction, retrieval
 
     if quick:
         kb = _quick_kb()
@@ -42,6 +43,7 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
             "redaction": lambda: redaction.run(messages=150, warmup=5),
             "retrieval": lambda: retrieval.run(sizes=(2_000,), queries=10),
             "ingest": lambda: ingest.run(kb_dir=kb),
+            "hnsw": lambda: hnsw.run(size=20_000, graphs=((16, 100),), efs=(50, 100)),
         }
     sizes = retrieval.WITH_1M if with_1m else retrieval.DEFAULT_SIZES
     return {
@@ -49,12 +51,13 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
         "redaction": lambda: redaction.run(),
         "retrieval": lambda: retrieval.run(sizes=sizes),
         "ingest": lambda: ingest.run(),
+        "hnsw": lambda: hnsw.run(),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("which", nargs="?", default="all", choices=["all", *NAMES])
+    parser.add_argument("which", nargs="?", default="all", choices=["all", *NAMES, *EXTRA])
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes (under 2 minutes); writes latest-quick.*"
     )

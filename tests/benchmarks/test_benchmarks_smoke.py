@@ -51,11 +51,11 @@ def test_redaction_compares_with_presidio() -> None:
 
 
 def test_retrieval_measures_dense_bm25_and_hybrid() -> None:
-    result = retrieval.run(sizes=(300,), queries=3)
+    result = retrieval.run(sizes=(300,), queries=3, real_passages=60)
     check(result, "retrieval")
     (size,) = result.metrics["sizes"]
     assert size["chunks"] == 300 and size["queries"] == 3
-    assert {"dense", "dense_unfiltered", "bm25", "hybrid", "query_embedding"} <= size.keys()
+    assert {"dense", "dense_old", "bm25", "bm25_old", "hybrid", "query_embedding"} <= size.keys()
 
 
 def test_ingest_compares_with_raw_embedding(tmp_path: Path) -> None:
