@@ -260,8 +260,12 @@ class BM25Index:
         docs = np.concatenate([self._docs[s:e] for s, e, _ in slices])
         weights = np.concatenate([self._weights[s:e] * c for s, e, c in slices])
         if len(docs) > _DENSE_ACCUMULATE * len(self.keys):
-            totals = np.bincount(docs, weights=weights, minlength=len(self.keys))
+            totals = np.bincount(docs, weights=weights, minlength=len(self.keys)).astype(
+                np.float64, copy=False
+            )
             hit = np.flatnonzero(np.bincount(docs, minlength=len(self.keys)))
             return hit.astype(np.int32), totals[hit]
         unique, inverse = np.unique(docs, return_inverse=True)
-        return unique, np.bincount(inverse, weights=weights)
+        return unique.astype(np.int32, copy=False), np.bincount(inverse, weights=weights).astype(
+            np.float64, copy=False
+        )
