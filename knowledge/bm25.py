@@ -18,7 +18,6 @@ import logging
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -78,13 +77,9 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class TokenRow:
-    """One tokenised row: distinct term ids, their counts, and the row's length in tokens."""
-
-    terms: npt.NDArray[np.int32]
-    counts: npt.NDArray[np.int32]
-    length: int
+# One tokenised row: an int32 array of shape (2, distinct terms), term ids over their counts. One small
+# array per row (not an object holding several) keeps the cache at ~100 bytes plus data per row.
+TokenRow = npt.NDArray[np.int32]
 
 
 class TokenRows:
@@ -128,11 +123,10 @@ class TokenRows:
         for token in tokens:
             term = vocabulary.setdefault(token, len(vocabulary))
             counts[term] = counts.get(term, 0) + 1
-        return TokenRow(
-            terms=np.fromiter(counts.keys(), dtype=np.int32, count=len(counts)),
-            counts=np.fromiter(counts.values(), dtype=np.int32, count=len(counts)),
-            length=len(tokens),
-        )
+        row = np.empty((2, len(counts)), dtype=np.int32)
+        row[0] = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+        row[1] = np.fromiter(counts.values(), dtype=np.int32, count=len(counts))
+        return row
 
     def forget_except(self, texts: Iterable[str]) -> None:
         """Drop cached rows whose text is no longer indexed (bounded memory across many writes)."""
@@ -172,15 +166,12 @@ class BM25Index:
             self._docs = np.zeros(0, dtype=np.int32)
             self._weights: FloatArray = np.zeros(0, dtype=np.float64)
             return
-        sizes = np.fromiter((len(r.terms) for r in rows), dtype=np.int64, count=n)
-        lengths = np.fromiter((r.length for r in rows), dtype=np.float64, count=n)
-        terms = np.concatenate([r.terms for r in rows]) if sizes.sum() else np.zeros(0, dtype=np.int32)
-        tf = (
-            np.concatenate([r.counts for r in rows]).astype(np.float64)
-            if sizes.sum()
-            else np.zeros(0, dtype=np.float64)
-        )
+        sizes = np.fromiter((r.shape[1] for r in rows), dtype=np.int64, count=n)
+        packed = np.concatenate(rows, axis=1)
+        terms = packed[0]
+        tf = packed[1].astype(np.float64)
         docs = np.repeat(np.arange(n, dtype=np.int32), sizes)
+        lengths = np.bincount(docs, weights=tf, minlength=n)  # tokens per row
         # rank-bm25's idf: log(N - df + 0.5) - log(df + 0.5) over the terms present in the corpus; negative
         # values are replaced by EPSILON × the mean idf (the mean taken before the replacement).
         df = np.bincount(terms, minlength=terms_total).astype(np.float64)
@@ -190,7 +181,7 @@ class BM25Index:
         if present.any():
             floor = EPSILON * (float(idf[present].sum()) / int(present.sum()))
             idf[present & (idf < 0)] = floor
-        avgdl = float(lengths.sum()) / n
+        avgdl = float(lengths.sum()) / n or 1.0  # 0 only when no row has a token (then nothing matches)
         norm = K1 * (1 - B + B * lengths / avgdl)
         weights = idf[terms] * (tf * (K1 + 1) / (tf + norm[docs]))
         # Term-major (CSR of terms × documents): a query term's postings are one contiguous slice.
