@@ -19,7 +19,7 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -67,7 +67,7 @@ def _store(size: int, vectors: np.ndarray, chunk_entries: list[IndexEntry]) -> t
         return store, float(json.loads(marker.read_text())["insert_s"])
     started = time.perf_counter()
     for start in range(0, size, _BATCH):
-        store.upsert(chunk_entries[start : start + _BATCH], vectors[start : start + _BATCH])
+        store.upsert(chunk_entries[start : start + _BATCH], cast(Any, vectors[start : start + _BATCH]))
         if (start // _BATCH) % 10 == 9:
             elapsed = time.perf_counter() - started
             print(f"  {size:,}: {start + _BATCH:,} inserted in {elapsed:.0f} s", file=sys.stderr, flush=True)
