@@ -204,22 +204,20 @@ class BM25Index:
 
     def scores(self, query: str) -> dict[str, float]:
         """Every document with a positive score (prefer `top`: this builds a dict of all matches)."""
-        docs, values = self._match(tokenize(query))
+        docs, values = self._positive(self._match(tokenize(query)))
         keys = self.keys
-        return {keys[d]: float(v) for d, v in zip(docs.tolist(), values.tolist(), strict=True) if v > 0}
+        return {keys[d]: float(v) for d, v in zip(docs.tolist(), values.tolist(), strict=True)}
 
     def top(self, query: str, k: int) -> list[tuple[str, float]]:
         """The k best documents with a positive score, best first (ties: earlier rows first)."""
         return self.top_tokens(tokenize(query), k)
 
     def top_tokens(self, tokens: Sequence[str], k: int) -> list[tuple[str, float]]:
-        docs, values = self._match(tokens)
-        positive = values > 0
-        docs, values = docs[positive], values[positive]
-        if k <= 0 or not len(docs):
+        if k <= 0:
             return []
+        docs, values = self._positive(self._match(tokens))
         if len(docs) > k:
-            part = np.argpartition(-values, k - 1)[:k]
+            part = np.argpartition(values, len(values) - k)[len(values) - k :]  # the k largest, unordered
             kth = values[part].min()
             above = np.flatnonzero(values > kth)
             ties = np.flatnonzero(values == kth)  # in row order, like a stable sort
@@ -231,32 +229,41 @@ class BM25Index:
             (keys[d], float(v)) for d, v in zip(docs[order].tolist(), values[order].tolist(), strict=True)
         ]
 
-    def _match(self, tokens: Sequence[str]) -> tuple[npt.NDArray[np.int32], FloatArray]:
-        """Documents sharing a term with the query (ascending row) and their scores."""
+    @staticmethod
+    def _positive(
+        matched: tuple[npt.NDArray[np.int32] | None, FloatArray],
+    ) -> tuple[npt.NDArray[np.int32], FloatArray]:
+        """(rows, scores) of the rows scoring above 0, ascending row."""
+        docs, values = matched
+        if docs is None:
+            docs = np.flatnonzero(values > 0).astype(np.int32)
+            return docs, values[docs]
+        positive = values > 0
+        return docs[positive], values[positive]
+
+    def _match(self, tokens: Sequence[str]) -> tuple[npt.NDArray[np.int32] | None, FloatArray]:
+        """Scores of the rows sharing a term with the query: (rows ascending, their scores), or, when the
+        query's postings are a sizeable share of the index, (None, scores of every row)."""
         counts: dict[int, int] = {}
         for token in tokens:
             term = self._vocabulary.get(token)
             if term is not None:
                 counts[term] = counts.get(term, 0) + 1
-        slices = [
-            (self._indptr[t], self._indptr[t + 1], c)
-            for t, c in counts.items()
-            if self._indptr[t + 1] > self._indptr[t]
-        ]
+        indptr = self._indptr
+        slices = [(indptr[t], indptr[t + 1], c) for t, c in counts.items() if indptr[t + 1] > indptr[t]]
         if not slices:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
         if len(slices) == 1:
             start, end, c = slices[0]
             return self._docs[start:end], self._weights[start:end] * c
+        if sum(e - s for s, e, _ in slices) > _DENSE_ACCUMULATE * len(self.keys):
+            totals = np.zeros(len(self.keys), dtype=np.float64)
+            for start, end, c in slices:  # a term's postings hold each row once: plain fancy-index adds
+                weights = self._weights[start:end]
+                totals[self._docs[start:end]] += weights * c if c != 1 else weights
+            return None, totals
         docs = np.concatenate([self._docs[s:e] for s, e, _ in slices])
         weights = np.concatenate([self._weights[s:e] * c for s, e, c in slices])
-        if len(docs) > _DENSE_ACCUMULATE * len(self.keys):
-            totals = np.bincount(docs, weights=weights, minlength=len(self.keys)).astype(
-                np.float64, copy=False
-            )
-            hit = np.flatnonzero(np.bincount(docs, minlength=len(self.keys)))
-            return hit.astype(np.int32), totals[hit]
         unique, inverse = np.unique(docs, return_inverse=True)
-        return unique.astype(np.int32, copy=False), np.bincount(inverse, weights=weights).astype(
-            np.float64, copy=False
-        )
+        sums = np.bincount(inverse, weights=weights).astype(np.float64, copy=False)
+        return unique.astype(np.int32, copy=False), sums
