@@ -16,7 +16,9 @@ from knowledge.store import ChromaStore, StoredDocument
 
 
 class KnowledgeBase:
-    """Chroma is the source of truth; the in-memory index (chunks by id and entry, BM25) is derived from it.
+    """The searchable mirror of the knowledge catalog (SQL `kb_documents`/`kb_versions` are the source of
+    truth, see services/kb_catalog.py): Chroma holds the chunks and vectors; the in-memory index (chunks by
+    id and entry, BM25) is derived from Chroma.
 
     The index is read from the store on first use (a restarted process searches without re-ingesting).
     A write updates the store, then builds the next index aside from the current one plus what changed

