@@ -1,0 +1,39 @@
+"""WeCom connection settings (moved into the one settings class when the channel is wired in).
+
+Every credential is a `SecretStr`: its repr, str and JSON dump print asterisks, so logging the settings
+object (or an exception that carries it) never leaks a secret.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+DEFAULT_API_BASE = "https://qyapi.weixin.qq.com/cgi-bin"
+
+
+class WeComSettings(BaseModel):
+    corp_id: str = Field(min_length=1, description="企业ID (CorpID); also the callback's receive id")
+    kf_secret: SecretStr = Field(
+        description="微信客服 Secret (or a self-built app's Secret with 微信客服 rights)"
+    )
+    callback_token: SecretStr = Field(description="Token set on the callback URL page")
+    encoding_aes_key: SecretStr = Field(description="EncodingAESKey set on the callback URL page (43 chars)")
+    kf_account_ids: list[str] = Field(default_factory=list, description="open_kfid of the accounts we serve")
+    robot_webhook_key: SecretStr | None = Field(default=None, description="internal group robot `key=`")
+    api_base_url: str = DEFAULT_API_BASE
+    timeout_s: float = 10.0
+    max_attempts: int = Field(default=4, ge=1)
+    backoff_base_s: float = 0.5
+
+    @field_validator("encoding_aes_key")
+    @classmethod
+    def _aes_key_shape(cls, value: SecretStr) -> SecretStr:
+        # Base64 of a 32-byte key without its trailing '=': WeCom generates exactly 43 characters.
+        if len(value.get_secret_value()) != 43:
+            raise ValueError("EncodingAESKey must be the 43 characters WeCom generated")
+        return value
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
