@@ -189,7 +189,7 @@ def build_app(state: FakeWeComState) -> FastAPI:
             return _err(95014, "servicer_userid required for state 3")
         state.trans_calls.append(body)
         state.states[(body["open_kfid"], body["external_userid"])] = (new, body.get("servicer_userid"))
-        return _ok(msg_code=state.next_id("CODE") if new in (3, 4) else "")
+        return _ok(msg_code=state.next_id("CODE") if new == 3 else "")  # a code for the greeting
 
     @app.post("/cgi-bin/externalcontact/add_msg_template")
     async def add_msg_template(request: Request) -> JSONResponse:
