@@ -107,8 +107,8 @@ def _content_flags(text: str, config: GroupConfig) -> list[tuple[FlagKind, str]]
         (FlagKind.SOLICITATION, _SOLICIT),
         (FlagKind.SCAM_AD, _SCAM),
     ):
-        if match := pattern.search(text):
-            found.append((kind, match.group(0)))
+        if hit := pattern.search(text):
+            found.append((kind, hit.group(0)))
     return found
 
 
