@@ -6,8 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.pool import StaticPool
 
 from channels.wecom.client import WeComClient
+from privacy import Redactor, SqlVault, build_analyzer, generate_key
 from tests.channels.wecom.fake_wecom import CORP_ID, ROBOT_KEY, SECRET, FakeWeComState, serve_fake_wecom
 
 
@@ -68,3 +71,11 @@ def wecom_client(fake_wecom: FakeWeCom, clock: FakeClock) -> Iterator[WeComClien
     )
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def redactor() -> Iterator[Redactor]:
+    """The real redactor (spaCy + LAC analyzer, in-memory vault): loaded once, only by tests that ask."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    yield Redactor(build_analyzer(), SqlVault(engine, generate_key()), allow_list=["小禾", "青禾银行"])
+    engine.dispose()
