@@ -32,6 +32,7 @@ TOKEN_ERRCODES = frozenset({40014, 42001})  # invalid / expired access_token: fe
 RETRYABLE_ERRCODES = frozenset({-1})  # 系统繁忙
 TOKEN_REFRESH_MARGIN_S = 300.0  # renew this long before WeCom's expires_in runs out
 MAX_BACKOFF_S = 8.0
+GROUPMSG_SENT = 2  # get_groupmsg_task: 0 not sent yet, 2 sent by the member
 
 
 class ServiceState(IntEnum):
@@ -296,6 +297,21 @@ class WeComClient:
             body["chat_id_list"] = list(chat_ids)
         data = self._call("externalcontact/add_msg_template", body)
         return TemplateTask(msgid=str(data.get("msgid", "")), fail_list=list(data.get("fail_list") or []))
+
+    def groupmsg_sent_by(self, msgid: str, userid: str) -> bool:
+        """Whether `userid` confirmed (sent) the 群发 task `msgid` (`get_groupmsg_task` status 2)."""
+        cursor = ""
+        while True:
+            body: dict[str, Any] = {"msgid": msgid, "limit": 1000}
+            if cursor:
+                body["cursor"] = cursor
+            data = self._call("externalcontact/get_groupmsg_task", body)
+            for task in data.get("task_list") or []:
+                if task.get("userid") == userid:
+                    return int(task.get("status", 0)) == GROUPMSG_SENT
+            cursor = str(data.get("next_cursor") or "")
+            if not cursor:
+                return False
 
     # -- group robot ----------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 It is a real HTTP server (FastAPI on uvicorn, loopback, a free port) implementing the endpoints our client
 calls with WeCom's request and response shapes — `gettoken`, `kf/sync_msg`, `kf/send_msg`,
-`kf/send_msg_on_event`, `kf/service_state/get|trans`, `externalcontact/add_msg_template` and the group
-robot `webhook/send` — and keeps state that tests assert on. Faults can be injected per path.
+`kf/send_msg_on_event`, `kf/service_state/get|trans`, `externalcontact/add_msg_template`,
+`externalcontact/get_groupmsg_task` and the group robot `webhook/send` — and keeps state that tests
+assert on. Faults can be injected per path.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class FakeWeComState:
     states: dict[tuple[str, str], tuple[int, str | None]] = field(default_factory=dict)
     trans_calls: list[dict[str, Any]] = field(default_factory=list)
     templates: list[dict[str, Any]] = field(default_factory=list)
+    template_status: dict[str, dict[str, int]] = field(default_factory=dict)  # msgid → userid → status
     robot_messages: list[dict[str, Any]] = field(default_factory=list)
     faults: deque[tuple[str, str]] = field(default_factory=deque)  # (path, "http500" | "busy" | "bad_json")
     requests: list[str] = field(default_factory=list)  # every path hit, in order
@@ -91,6 +93,10 @@ class FakeWeComState:
     def push_event(self, event: dict[str, Any], open_kfid: str = KF_ID) -> str:
         event.setdefault("open_kfid", open_kfid)
         return self.push(open_kfid, {"origin": 4, "msgtype": "event", "event": event})
+
+    def owner_confirms(self, msgid: str, userid: str) -> None:
+        """The owner tapped "send" on the 群发 task in the WeCom client."""
+        self.template_status[msgid][userid] = 2
 
     def expire_tokens(self) -> None:
         self.valid_tokens.clear()
@@ -196,8 +202,18 @@ def build_app(state: FakeWeComState) -> FastAPI:
         if (bad := fault("externalcontact/add_msg_template") or token_error(request)) is not None:
             return bad
         body = await request.json()
+        msgid = state.next_id("msgGA")
         state.templates.append(body)
-        return _ok(fail_list=[], msgid=state.next_id("msgGA"))
+        state.template_status[msgid] = {body["sender"]: 0}
+        return _ok(fail_list=[], msgid=msgid)
+
+    @app.post("/cgi-bin/externalcontact/get_groupmsg_task")
+    async def get_groupmsg_task(request: Request) -> JSONResponse:
+        if (bad := fault("externalcontact/get_groupmsg_task") or token_error(request)) is not None:
+            return bad
+        body = await request.json()
+        tasks = state.template_status.get(body["msgid"], {})
+        return _ok(next_cursor="", task_list=[{"userid": u, "status": s} for u, s in tasks.items()])
 
     @app.post("/cgi-bin/webhook/send")
     async def webhook_send(request: Request, key: str) -> JSONResponse:
