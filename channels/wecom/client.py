@@ -154,7 +154,7 @@ class AccessTokenCache:
                 self._token = None
 
 
-_SECRET_IN_QUERY = re.compile(r"((?:access_token|corpsecret|key)=)[^&\s\"']+")
+_SECRET_IN_QUERY = re.compile(r"((?:access_token|corpsecret|key|code)=)[^&\s\"']+")
 
 
 class _MaskQuerySecrets(logging.Filter):
@@ -210,6 +210,10 @@ class WeComClient:
         self._backoff_base_s = backoff_base_s
         self._sleep = sleep
         self.tokens = AccessTokenCache(self._fetch_token, clock=clock)
+        self._corp_ticket = AccessTokenCache(lambda: self._fetch_ticket("get_jsapi_ticket", {}), clock=clock)
+        self._agent_ticket = AccessTokenCache(
+            lambda: self._fetch_ticket("ticket/get", {"type": "agent_config"}), clock=clock
+        )
 
     @classmethod
     def from_settings(cls, settings: WeComSettings, **kwargs: Any) -> WeComClient:
@@ -313,6 +317,22 @@ class WeComClient:
             if not cursor:
                 return False
 
+    # -- sidebar (an app's client: its own secret) ---------------------------------------------------
+
+    def jsapi_ticket(self) -> str:
+        """The corp's JS-SDK ticket for `wx.config` (cached like the access token)."""
+        return self._corp_ticket.get()
+
+    def agent_jsapi_ticket(self) -> str:
+        """The app's JS-SDK ticket for `wx.agentConfig` (sidebar APIs such as sendChatMessage)."""
+        return self._agent_ticket.get()
+
+    def userid_from_oauth_code(self, code: str) -> str | None:
+        """The member who opened the sidebar (OAuth `code` → userid); None for a non-member."""
+        data = self._get("auth/getuserinfo", {"code": code})
+        userid = data.get("userid") or data.get("UserId")
+        return str(userid) if userid else None
+
     # -- group robot ----------------------------------------------------------------------------------
 
     def send_robot_text(self, content: str, mentioned_userids: Sequence[str] = ()) -> None:
@@ -329,17 +349,29 @@ class WeComClient:
         data = self._send("GET", "gettoken", {"corpid": self._corp_id, "corpsecret": self._secret}, None)
         return str(data["access_token"]), float(data.get("expires_in", 7200))
 
+    def _fetch_ticket(self, path: str, params: dict[str, str]) -> tuple[str, float]:
+        data = self._get(path, params)
+        return str(data["ticket"]), float(data.get("expires_in", 7200))
+
     def _call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """A token-authenticated POST; a rejected token is replaced once."""
+        return self._authenticated("POST", path, {}, body)
+
+    def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        return self._authenticated("GET", path, params, None)
+
+    def _authenticated(
+        self, method: str, path: str, params: dict[str, str], body: dict[str, Any] | None
+    ) -> dict[str, Any]:
         token = self.tokens.get()
         try:
-            return self._send("POST", path, {"access_token": token}, body)
+            return self._send(method, path, {**params, "access_token": token}, body)
         except WeComApiError as exc:
             if exc.errcode not in TOKEN_ERRCODES:
                 raise
             log.info("wecom %s: access token rejected (errcode %s); fetching a new one", path, exc.errcode)
             self.tokens.invalidate(token)
-            return self._send("POST", path, {"access_token": self.tokens.get()}, body)
+            return self._send(method, path, {**params, "access_token": self.tokens.get()}, body)
 
     def _send(
         self, method: str, path: str, params: dict[str, str], body: dict[str, Any] | None

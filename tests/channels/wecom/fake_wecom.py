@@ -3,8 +3,8 @@
 It is a real HTTP server (FastAPI on uvicorn, loopback, a free port) implementing the endpoints our client
 calls with WeCom's request and response shapes — `gettoken`, `kf/sync_msg`, `kf/send_msg`,
 `kf/send_msg_on_event`, `kf/service_state/get|trans`, `externalcontact/add_msg_template`,
-`externalcontact/get_groupmsg_task` and the group robot `webhook/send` — and keeps state that tests
-assert on. Faults can be injected per path.
+`externalcontact/get_groupmsg_task`, the JS-SDK tickets, OAuth `auth/getuserinfo` and the group
+robot `webhook/send` — and keeps state that tests assert on. Faults can be injected per path.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ class FakeWeComState:
     templates: list[dict[str, Any]] = field(default_factory=list)
     template_status: dict[str, dict[str, int]] = field(default_factory=dict)  # msgid → userid → status
     robot_messages: list[dict[str, Any]] = field(default_factory=list)
+    ticket_calls: list[str] = field(default_factory=list)
+    oauth_codes: dict[str, str] = field(default_factory=dict)  # code → userid (set by a test)
     faults: deque[tuple[str, str]] = field(default_factory=deque)  # (path, "http500" | "busy" | "bad_json")
     requests: list[str] = field(default_factory=list)  # every path hit, in order
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -145,6 +147,31 @@ def build_app(state: FakeWeComState) -> FastAPI:
         token = state.next_id("AT")
         state.valid_tokens.add(token)
         return _ok(access_token=token, expires_in=state.token_ttl_s)
+
+    @app.get("/cgi-bin/get_jsapi_ticket")
+    def jsapi_ticket(request: Request) -> JSONResponse:
+        if (bad := fault("get_jsapi_ticket") or token_error(request)) is not None:
+            return bad
+        state.ticket_calls.append("corp")
+        return _ok(ticket=f"corp-ticket-{len(state.ticket_calls)}", expires_in=7200)
+
+    @app.get("/cgi-bin/ticket/get")
+    def agent_ticket(request: Request, type: str) -> JSONResponse:
+        if (bad := fault("ticket/get") or token_error(request)) is not None:
+            return bad
+        if type != "agent_config":
+            return _err(40097, "invalid type")
+        state.ticket_calls.append("agent")
+        return _ok(ticket=f"agent-ticket-{len(state.ticket_calls)}", expires_in=7200)
+
+    @app.get("/cgi-bin/auth/getuserinfo")
+    def getuserinfo(request: Request, code: str) -> JSONResponse:
+        if (bad := fault("auth/getuserinfo") or token_error(request)) is not None:
+            return bad
+        userid = state.oauth_codes.pop(code, None)  # a code is good for one use
+        if userid is None:
+            return _err(40029, "invalid code")
+        return _ok(userid=userid, user_ticket="")
 
     @app.post("/cgi-bin/kf/sync_msg")
     async def sync_msg(request: Request) -> JSONResponse:
