@@ -6,6 +6,8 @@ object (or an exception that carries it) never leaks a secret.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
 DEFAULT_API_BASE = "https://qyapi.weixin.qq.com/cgi-bin"
@@ -20,6 +22,19 @@ class WeComSettings(BaseModel):
     encoding_aes_key: SecretStr = Field(description="EncodingAESKey set on the callback URL page (43 chars)")
     kf_account_ids: list[str] = Field(default_factory=list, description="open_kfid of the accounts we serve")
     robot_webhook_key: SecretStr | None = Field(default=None, description="internal group robot `key=`")
+    kf_url: str | None = Field(
+        default=None, description="the 微信客服 link customers open (private follow-up)"
+    )
+    # The sidebar: a self-built app added to the chat toolbar (its own secret and JS-SDK tickets).
+    agent_id: str | None = None
+    agent_secret: SecretStr | None = None
+    # The chat archive: a JSON Lines export folder, or the vendor SDK with its secret and RSA keys.
+    archive_dir: Path | None = None
+    archive_sdk_path: Path | None = None
+    archive_secret: SecretStr | None = None
+    archive_private_keys: dict[int, Path] = Field(
+        default_factory=dict, description="publickey_ver → PEM file"
+    )
     api_base_url: str = DEFAULT_API_BASE
     timeout_s: float = 10.0
     max_attempts: int = Field(default=4, ge=1)
