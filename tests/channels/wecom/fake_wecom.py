@@ -107,6 +107,26 @@ class FakeWeComState:
         self.faults.extend([(path, kind)] * times)
 
 
+CALLBACK_TOKEN = "cbTokenQingHe"
+AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+_CALLBACK_XML = (
+    "<xml><ToUserName><![CDATA[{corp}]]></ToUserName><CreateTime>1780000000</CreateTime>"
+    "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event>"
+    "<Token><![CDATA[{token}]]></Token><OpenKfId><![CDATA[{kf}]]></OpenKfId></xml>"
+)
+
+
+def signed_callback(event_token: str = "ENCcb1", open_kfid: str = KF_ID) -> tuple[bytes, dict[str, str]]:
+    """What WeCom POSTs to the callback URL: the encrypted body and the signed query parameters."""
+    from channels.wecom.crypto import CallbackCrypto
+
+    crypto = CallbackCrypto(CALLBACK_TOKEN, AES_KEY, CORP_ID)
+    xml = _CALLBACK_XML.format(corp=CORP_ID, token=event_token, kf=open_kfid)
+    envelope = crypto.encrypt(xml, nonce="n42", timestamp="1780000000")
+    signature = envelope.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
+    return envelope.encode(), {"msg_signature": signature, "timestamp": "1780000000", "nonce": "n42"}
+
+
 def _ok(**data: Any) -> JSONResponse:
     return JSONResponse({"errcode": 0, "errmsg": "ok", **data})
 
