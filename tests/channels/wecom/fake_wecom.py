@@ -13,6 +13,7 @@ import itertools
 import socket
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ class FakeWeComState:
         return f"{prefix}{next(self._ids):06d}"
 
     def push(self, open_kfid: str, entry: dict[str, Any]) -> str:
-        entry.setdefault("msgid", self.next_id("msg"))
+        entry.setdefault("msgid", f"msg{uuid.uuid4().hex[:20]}")  # unique across tests (stores persist)
         entry.setdefault("open_kfid", open_kfid)
         entry.setdefault("send_time", int(time.time()))
         self.inbox.setdefault(open_kfid, []).append(entry)

@@ -15,6 +15,7 @@ from channels.wecom.client import WeComClient
 from channels.wecom.config import WeComSettings
 from channels.wecom.kf_state import CSAT_QUESTION
 from channels.wecom.runtime import WeComRuntime, build_wecom
+from channels.wecom.sql_stores import SqlCursorStore
 from core.wiring import Services
 from events.dispatch import Dispatcher
 from services.conversations import ConversationService
@@ -76,6 +77,7 @@ def kf_app(services: Services, fake_wecom: FakeWeCom) -> Iterator[KfApp]:
             "api_base_url": fake_wecom.base_url,
         }
     )
+    SqlCursorStore(services.sessions).set(KF_ID, "")  # each test's fake WeCom starts a fresh message feed
     dispatcher = Dispatcher()
     conversations = ConversationService(
         sessions=services.sessions,
