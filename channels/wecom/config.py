@@ -1,4 +1,4 @@
-"""WeCom connection settings (moved into the one settings class when the channel is wired in).
+"""WeCom connection settings: the `WECOM_*` part of the one settings class, as one typed object.
 
 Every credential is a `SecretStr`: its repr, str and JSON dump print asterisks, so logging the settings
 object (or an exception that carries it) never leaks a secret.
@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from core.settings import Settings
 
 DEFAULT_API_BASE = "https://qyapi.weixin.qq.com/cgi-bin"
 
@@ -39,6 +41,19 @@ class WeComSettings(BaseModel):
     timeout_s: float = 10.0
     max_attempts: int = Field(default=4, ge=1)
     backoff_base_s: float = 0.5
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WeComSettings | None:
+        """The WeCom part of the one settings class; None while WeCom is not configured."""
+        if not settings.wecom_corp_id:
+            return None
+        prefix = "wecom_"
+        values = {
+            name[len(prefix) :]: value
+            for name, value in settings.model_dump().items()
+            if name.startswith(prefix) and value is not None
+        }
+        return cls.model_validate(values)
 
     @field_validator("encoding_aes_key")
     @classmethod

@@ -11,6 +11,7 @@ from sqlalchemy.pool import StaticPool
 
 from channels.wecom.client import WeComClient
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
+from storage.migrations import upgrade
 from tests.channels.wecom.fake_wecom import CORP_ID, ROBOT_KEY, SECRET, FakeWeComState, serve_fake_wecom
 
 
@@ -77,5 +78,6 @@ def wecom_client(fake_wecom: FakeWeCom, clock: FakeClock) -> Iterator[WeComClien
 def redactor() -> Iterator[Redactor]:
     """The real redactor (spaCy + LAC analyzer, in-memory vault): loaded once, only by tests that ask."""
     engine = create_engine("sqlite://", poolclass=StaticPool)
+    upgrade(engine)  # the vault's table comes from the migrations
     yield Redactor(build_analyzer(), SqlVault(engine, generate_key()), allow_list=["小禾", "青禾银行"])
     engine.dispose()

@@ -13,6 +13,7 @@ import itertools
 import socket
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ class FakeWeComState:
         return f"{prefix}{next(self._ids):06d}"
 
     def push(self, open_kfid: str, entry: dict[str, Any]) -> str:
-        entry.setdefault("msgid", self.next_id("msg"))
+        entry.setdefault("msgid", f"msg{uuid.uuid4().hex[:20]}")  # unique across tests (stores persist)
         entry.setdefault("open_kfid", open_kfid)
         entry.setdefault("send_time", int(time.time()))
         self.inbox.setdefault(open_kfid, []).append(entry)
@@ -105,6 +106,26 @@ class FakeWeComState:
 
     def fail(self, path: str, kind: str, times: int = 1) -> None:
         self.faults.extend([(path, kind)] * times)
+
+
+CALLBACK_TOKEN = "cbTokenQingHe"
+AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+_CALLBACK_XML = (
+    "<xml><ToUserName><![CDATA[{corp}]]></ToUserName><CreateTime>1780000000</CreateTime>"
+    "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event>"
+    "<Token><![CDATA[{token}]]></Token><OpenKfId><![CDATA[{kf}]]></OpenKfId></xml>"
+)
+
+
+def signed_callback(event_token: str = "ENCcb1", open_kfid: str = KF_ID) -> tuple[bytes, dict[str, str]]:
+    """What WeCom POSTs to the callback URL: the encrypted body and the signed query parameters."""
+    from channels.wecom.crypto import CallbackCrypto
+
+    crypto = CallbackCrypto(CALLBACK_TOKEN, AES_KEY, CORP_ID)
+    xml = _CALLBACK_XML.format(corp=CORP_ID, token=event_token, kf=open_kfid)
+    envelope = crypto.encrypt(xml, nonce="n42", timestamp="1780000000")
+    signature = envelope.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
+    return envelope.encode(), {"msg_signature": signature, "timestamp": "1780000000", "nonce": "n42"}
 
 
 def _ok(**data: Any) -> JSONResponse:
