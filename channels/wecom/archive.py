@@ -31,6 +31,10 @@ from privacy.redactor import Redaction
 _MENTION = re.compile(r"@([^\s@\u2005]+)")  # WeCom separates an @name from the text with U+2005
 
 
+def mentions_in(text: str) -> tuple[str, ...]:
+    return tuple(_MENTION.findall(text))
+
+
 class ArchiveFeed(Protocol):
     """Decrypted archive messages (the SDK's JSON objects, each with its `seq`), oldest first."""
 
