@@ -109,7 +109,7 @@ class GroupCopilot:
             return
         reply = self.conversations.handle(
             IncomingMessage(
-                text=raw, channel="group", sender_id=sender, group_id=chat_id, mentions=_mentions(raw)
+                text=raw, channel="group", sender_id=sender, group_id=chat_id, mentions=mentions_in(raw)
             )
         )
         flags = self._flag(config, sender, str(entry["msgid"]), reply.redacted_text)
