@@ -69,6 +69,7 @@ class WeComDraft(Base):
     asker: Mapped[str | None] = mapped_column(String(64))
     question_msgid: Mapped[str | None] = mapped_column(String(128))
     question: Mapped[str | None] = mapped_column(Text)
+    question_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sources: Mapped[list[Any]] = mapped_column(default=list)
     followup_url: Mapped[str | None] = mapped_column(String(512))
     handoff_id: Mapped[str | None] = mapped_column(String(40))

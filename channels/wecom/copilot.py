@@ -113,10 +113,10 @@ class GroupCopilot:
             )
         )
         flags = self._flag(config, sender, str(entry["msgid"]), reply.redacted_text)
-        self._draft(config, sender, str(entry["msgid"]), reply, flags)
+        self._draft(config, sender, str(entry["msgid"]), sent_at, reply, flags)
 
     def _draft(
-        self, config: GroupConfig, sender: str, msgid: str, reply: AgentReply, flags: list[Flag]
+        self, config: GroupConfig, sender: str, msgid: str, at: datetime, reply: AgentReply, flags: list[Flag]
     ) -> None:
         if reply.reply is None or any(f.kind in (FlagKind.SCAM_AD, FlagKind.ABUSE) for f in flags):
             return  # silent, or a message the owner handles (flagged), not one the bank answers
@@ -132,6 +132,7 @@ class GroupCopilot:
             asker=sender,
             question_msgid=msgid,
             question=reply.redacted_text,
+            question_at=at,
             sources=tuple(DraftSource(c.title, c.source) for c in reply.citations),
             followup_url=self.kf_url if kind is DraftKind.PRIVATE_FOLLOWUP else None,
             handoff_id=reply.handoff_id,

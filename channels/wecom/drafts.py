@@ -53,6 +53,7 @@ class Draft:
     asker: str | None = None  # external_userid of the member the draft answers (@-named in the sidebar)
     question_msgid: str | None = None
     question: str | None = None  # the redacted question
+    question_at: datetime | None = None  # when the member asked (the archive's time, behind ours)
     sources: tuple[DraftSource, ...] = ()
     followup_url: str | None = None  # the 微信客服 link for a private follow-up
     handoff_id: str | None = None
@@ -121,6 +122,7 @@ class DraftBook:
         asker: str | None = None,
         question_msgid: str | None = None,
         question: str | None = None,
+        question_at: datetime | None = None,
         sources: tuple[DraftSource, ...] = (),
         followup_url: str | None = None,
         handoff_id: str | None = None,
@@ -138,6 +140,7 @@ class DraftBook:
                 asker=asker,
                 question_msgid=question_msgid,
                 question=question,
+                question_at=question_at,
                 sources=sources,
                 followup_url=followup_url,
                 handoff_id=handoff_id,
@@ -166,7 +169,7 @@ class DraftBook:
             for draft in self.store.for_chat(chat_id, DraftStatus.PENDING):
                 if draft.kind not in (DraftKind.ANSWER, DraftKind.ACKNOWLEDGE):
                     continue
-                if timedelta(0) <= at - draft.created_at <= ANSWERED_WINDOW:
+                if timedelta(0) <= at - (draft.question_at or draft.created_at) <= ANSWERED_WINDOW:
                     draft = replace(
                         draft, status=DraftStatus.SUPERSEDED, decided_by=staff_userid, decided_at=self.clock()
                     )

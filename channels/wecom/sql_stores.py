@@ -134,6 +134,7 @@ class SqlDraftStore:
                 draft.created_at,
             )
             row.asker, row.question_msgid, row.question = draft.asker, draft.question_msgid, draft.question
+            row.question_at = draft.question_at
             row.sources = [asdict(s) for s in draft.sources]
             row.followup_url, row.handoff_id, row.status = draft.followup_url, draft.handoff_id, draft.status
             row.final_text, row.decided_by, row.decided_at = (
@@ -167,6 +168,7 @@ def _draft(row: WeComDraft) -> Draft:
         asker=row.asker,
         question_msgid=row.question_msgid,
         question=row.question,
+        question_at=_aware_or_none(row.question_at),
         sources=tuple(DraftSource(**s) for s in row.sources or []),
         followup_url=row.followup_url,
         handoff_id=row.handoff_id,

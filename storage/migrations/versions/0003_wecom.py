@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("asker", sa.String(length=64), nullable=True),
         sa.Column("question_msgid", sa.String(length=128), nullable=True),
         sa.Column("question", sa.Text(), nullable=True),
+        sa.Column("question_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sources", sa.JSON(), nullable=False),
         sa.Column("followup_url", sa.String(length=512), nullable=True),
         sa.Column("handoff_id", sa.String(length=40), nullable=True),
