@@ -89,6 +89,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for module in (*routers, admin_pages, pages):
         app.include_router(module.router)
     app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")
+    app.include_router(wecom.pages)
+    app.mount("/wecom/static", StaticFiles(directory=wecom.SIDEBAR_STATIC), name="wecom-static")
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
 

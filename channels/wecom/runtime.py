@@ -12,9 +12,11 @@ from agent.identity import Pseudonymizer
 from channels.wecom.alerts import StaffAlerter
 from channels.wecom.client import WeComClient
 from channels.wecom.config import WeComSettings
+from channels.wecom.copilot import InMemoryGroupConfigs
 from channels.wecom.crypto import CallbackCrypto
 from channels.wecom.drafts import DraftBook
 from channels.wecom.inbound import KfInbox
+from channels.wecom.jssdk import JsSdkSigner
 from channels.wecom.kf_channel import KfChannel
 from channels.wecom.kf_worker import KfCallbackWorker
 from channels.wecom.listener import KfEventListener
@@ -41,6 +43,9 @@ class WeComRuntime:
     contacts: KfContacts
     drafts: DraftBook
     alerter: StaffAlerter | None
+    sidebar_client: WeComClient  # the sidebar app's client (its own secret) for OAuth and JS-SDK tickets
+    jssdk: JsSdkSigner
+    configs: InMemoryGroupConfigs
 
     def start(self) -> None:
         self.worker.start()
@@ -48,6 +53,7 @@ class WeComRuntime:
     def close(self) -> None:
         self.worker.stop()
         self.client.close()
+        self.sidebar_client.close()
 
 
 def build_wecom(
@@ -62,6 +68,13 @@ def build_wecom(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> WeComRuntime:
     client = client or WeComClient.from_settings(settings)
+    sidebar_client = client
+    if settings.agent_secret is not None:
+        sidebar_client = WeComClient(
+            corp_id=settings.corp_id,
+            secret=settings.agent_secret.get_secret_value(),
+            base_url=settings.api_base_url,
+        )
     directory, contacts = SqlServicerDirectory(sessions), KfContacts(sessions)
     channel = KfChannel(
         api=client,
@@ -90,4 +103,7 @@ def build_wecom(
         contacts=contacts,
         drafts=DraftBook(SqlDraftStore(sessions), clock),
         alerter=StaffAlerter(client) if settings.robot_webhook_key else None,
+        sidebar_client=sidebar_client,
+        jssdk=JsSdkSigner(sidebar_client, settings.corp_id, settings.agent_id or ""),
+        configs=InMemoryGroupConfigs(),
     )
