@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 import uvicorn
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page
 
 from api.app import create_app
 from channels.wecom.client import WeComClient
@@ -38,11 +38,11 @@ window.wx = {
   agentConfig(c) { window.__wxAgentConfig = c; setTimeout(() => c.success({}), 0); },
   invoke(name, args, cb) {
     window.__wxCalls.push({ name, args });
-    const answers = { getContext: { entry: "group_chat_tools" }, getCurExternalChat: { chatId: %s } };
+    const answers = { getContext: { entry: "group_chat_tools" }, getCurExternalChat: { chatId: CHAT_ID } };
     setTimeout(() => cb(Object.assign({ err_msg: name + ":ok" }, answers[name] || {})), 0);
   },
 };
-""" % json.dumps(CHAT)
+""".replace("CHAT_ID", json.dumps(CHAT))
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def sidebar(services: Services, fake_wecom: FakeWeCom) -> Iterator[tuple[str, We
 
 def test_owner_edits_and_sends_a_draft_and_dismisses_another(
     sidebar: tuple[str, WeComRuntime],
-    fake_wecom: FakeWeCom,
+    fake_wecom: FakeWeCom,  # noqa: F811
     make_staff: StaffFactory,
     new_page: object,  # noqa: F811
 ) -> None:
