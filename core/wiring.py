@@ -75,7 +75,9 @@ def vault_key(settings: Settings) -> str:
 
 
 def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
-    embedder = embedder or build_embedder(settings.embedder, settings.embedder_model_path)
+    embedder = embedder or build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
+    )
     store = build_store(
         path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
     )
@@ -96,7 +98,9 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         score_threshold=settings.pii_score_threshold,
         allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
     )
-    embedder = build_embedder(settings.embedder, settings.embedder_model_path)
+    embedder = build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
+    )
     knowledge = build_knowledge(settings, embedder)
     classifier = MessageClassifier(embedder)
     responder = responder or build_responder(settings)
