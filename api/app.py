@@ -34,6 +34,7 @@ from api.routes import (
     pages,
     sources,
     staff,
+    wecom,
     widget,
 )
 from core.settings import Settings, get_settings
@@ -53,10 +54,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services or build_services(settings or get_settings())
         s = app.state.services
         listeners.install(s.dispatcher, s.events)
+        if s.wecom is not None:
+            s.dispatcher.listen(s.wecom.listener)
+            s.wecom.start()
         app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge)
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
         yield
+        if s.wecom is not None:
+            s.wecom.worker.stop()
         app.state.kb_admin.close()
         if owned:
             s.close()
@@ -80,10 +86,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             )
         return await call_next(request)
 
-    routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb)
+    routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb, wecom)
     for module in (*routers, admin_pages, pages):
         app.include_router(module.router)
     app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")
+    app.include_router(wecom.pages)
+    app.mount("/wecom/static", StaticFiles(directory=wecom.SIDEBAR_STATIC), name="wecom-static")
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
 

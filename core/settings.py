@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SAMPLE_KB_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "sample"
@@ -74,6 +74,23 @@ class Settings(BaseSettings):
     sla_first_response_hours: float = 24.0
     sla_resolution_hours: float = 48.0
     priority_tiers: list[str] = Field(default_factory=lambda: ["private", "vip", "premium"])
+
+    # WeCom (企业微信): off unless WECOM_CORP_ID is set. Credentials are SecretStr: never printed or logged.
+    # See channels/wecom/README.md ("Connecting WeCom").
+    wecom_corp_id: str | None = None
+    wecom_kf_secret: SecretStr | None = None
+    wecom_callback_token: SecretStr | None = None
+    wecom_encoding_aes_key: SecretStr | None = None
+    wecom_kf_account_ids: list[str] = Field(default_factory=list)
+    wecom_kf_url: str | None = None
+    wecom_robot_webhook_key: SecretStr | None = None
+    wecom_agent_id: str | None = None
+    wecom_agent_secret: SecretStr | None = None
+    wecom_archive_dir: Path | None = None
+    wecom_archive_sdk_path: Path | None = None
+    wecom_archive_secret: SecretStr | None = None
+    wecom_archive_private_keys: dict[int, Path] = Field(default_factory=dict)
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin"
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

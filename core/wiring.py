@@ -18,6 +18,8 @@ from agent.classify import MessageClassifier
 from agent.identity import Pseudonymizer
 from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder
+from channels.wecom.config import WeComSettings
+from channels.wecom.runtime import WeComRuntime, build_wecom
 from core.files import create_private
 from core.settings import Settings
 from events.bus import EventBus
@@ -50,8 +52,11 @@ class Services:
     handoffs: HandoffDesk
     dispatcher: Dispatcher  # domain events: services publish, listeners react
     events: EventBus  # topic bus behind the SSE streams (fed by listeners in api/)
+    wecom: WeComRuntime | None = None  # the WeCom channel, when WECOM_CORP_ID is set
 
     def close(self) -> None:
+        if self.wecom is not None:
+            self.wecom.close()
         self.engine.dispose()
 
 
@@ -114,6 +119,20 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
     conversations = ConversationService(
         sessions=sessions, agent=agent, pseudonymizer=pseudonymizer, events=dispatcher
     )
+    handoffs = HandoffDesk(dispatcher, redactor, vault)
+    wecom_settings = WeComSettings.from_settings(settings)
+    wecom = (
+        build_wecom(
+            wecom_settings,
+            sessions=sessions,
+            conversations=conversations,
+            pseudonymizer=pseudonymizer,
+            redactor=redactor,
+            events=dispatcher,
+        )
+        if wecom_settings
+        else None
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -127,7 +146,8 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         agent=agent,
         pseudonymizer=pseudonymizer,
         conversations=conversations,
-        handoffs=HandoffDesk(dispatcher, redactor, vault),
+        handoffs=handoffs,
         dispatcher=dispatcher,
         events=EventBus(),
+        wecom=wecom,
     )
