@@ -166,6 +166,19 @@ def sign_in(session: Session, username: str, password: str, ttl_hours: float) ->
     return user, token
 
 
+def sign_in_trusted(
+    session: Session, username: str, ttl_hours: float, via: str
+) -> tuple[StaffUser, str] | None:
+    """Sign in an account whose identity another system vouched for (WeCom's OAuth for the sidebar)."""
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None or not user.active:
+        return None
+    token = issue_token(session, user, ttl_hours)
+    audit.record(session, user, "staff.login", "staff", user.id, via=via)
+    session.commit()
+    return user, token
+
+
 def sign_out(session: Session, user: StaffUser, token: str | None) -> None:
     if token:
         revoke_token(session, token)

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as ApiPath
 from fastapi.responses import FileResponse, PlainTextResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 import channels.wecom
 from api.auth import TOKEN_COOKIE, AgentStaffDep, current_staff
@@ -25,8 +24,7 @@ from channels.wecom.crypto import CallbackError
 from channels.wecom.drafts import Draft, DraftNotPending, DraftStatus
 from channels.wecom.runtime import WeComRuntime
 from core.wiring import Services
-from services import audit
-from services.staff import issue_token
+from services import staff as staff_service
 from storage.models import StaffUser
 
 router = APIRouter(prefix="/v1/wecom", tags=["wecom"])
@@ -120,13 +118,13 @@ def sidebar_session(
     if body.code:
         userid = wecom.sidebar_client.userid_from_oauth_code(body.code)
         username = wecom.directory.username(userid) if userid else None
-        staff = session.scalar(select(StaffUser).where(StaffUser.username == username)) if username else None
-        if staff is None or not staff.active:
-            raise Forbidden("This WeCom member has no staff account here.")
         ttl = services.settings.staff_token_ttl_hours
-        token = issue_token(session, staff, ttl)
-        audit.record(session, staff, "staff.login", "staff", staff.id, via="wecom_sidebar")
-        session.commit()
+        signed_in = (
+            staff_service.sign_in_trusted(session, username, ttl, "wecom_sidebar") if username else None
+        )
+        if signed_in is None:
+            raise Forbidden("This WeCom member has no staff account here.")
+        staff, token = signed_in
         response.set_cookie(TOKEN_COOKIE, token, max_age=int(ttl * 3600), httponly=True, samesite="lax")
     else:
         staff = current_staff(request, session)
