@@ -21,6 +21,8 @@ from agent.factory import Services, build_services
 from agent.kb_admin import build_kb_admin, import_and_sync
 from agent.settings import Settings, get_settings
 from api.errors import install_error_handlers
+from api.metrics import RequestMetricsMiddleware
+from api.metrics import router as metrics_router
 from api.routes import (
     admin_pages,
     audit,
@@ -86,10 +88,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(OriginCheckMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestMetricsMiddleware)
 
     routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb)
     for module in (*routers, admin_pages, pages):
         app.include_router(module.router)
+    app.include_router(metrics_router)
     app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app

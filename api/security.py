@@ -52,6 +52,7 @@ class SecurityConfig:
     upload_paths: tuple[str, ...] = ("/v1/kb/uploads",)
     frame_origins: tuple[str, ...] = ()
     trusted_origins: tuple[str, ...] = ()
+    metrics_token: str | None = None  # bearer token for GET /metrics; unset: loopback callers only
 
     @property
     def secure_cookies(self) -> bool:
