@@ -87,7 +87,8 @@ class Server:
                 return
             time.sleep(0.2)
         self.stop()
-        raise ServerError(f"{self.name} did not answer within {self.start_timeout_s:.0f} s:\n{self.log_tail()}")
+        waited = f"{self.start_timeout_s:.0f} s"
+        raise ServerError(f"{self.name} did not answer within {waited}:\n{self.log_tail()}")
 
     @property
     def running(self) -> bool:
@@ -241,7 +242,8 @@ class ChromaServer(Server):
 
     def argv(self) -> Sequence[str]:
         chroma = shutil.which("chroma") or "chroma"
-        return [chroma, "run", "--path", str(self.workdir / "db"), "--host", "127.0.0.1", "--port", str(self.port)]
+        db = str(self.workdir / "db")
+        return [chroma, "run", "--path", db, "--host", "127.0.0.1", "--port", str(self.port)]
 
     @property
     def url(self) -> str:
@@ -259,8 +261,10 @@ class UvicornWorker(Server):
         self.environ = environ
 
     def argv(self) -> Sequence[str]:
-        return [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(self.port),
-                "--no-access-log", "--timeout-graceful-shutdown", "5"]  # fmt: skip
+        return [
+            sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(self.port),
+            "--no-access-log", "--timeout-graceful-shutdown", "5",
+        ]  # fmt: skip
 
     def env(self) -> dict[str, str]:
         keep = ("PATH", "HOME", "LANG", "VIRTUAL_ENV", "HF_HOME", "OMP_WAIT_POLICY")
