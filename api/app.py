@@ -21,6 +21,7 @@ from agent.factory import Services, build_services
 from agent.kb_admin import build_kb_admin, import_and_sync
 from agent.settings import Settings, get_settings
 from api.errors import install_error_handlers
+from api.faults import install_fault_handlers
 from api.metrics import RequestMetricsMiddleware
 from api.metrics import router as metrics_router
 from api.routes import (
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.security = security
     install_error_handlers(app)
+    install_fault_handlers(app)
     # Outermost last: headers on every response, then the CSRF check, then the streamed body limit.
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(OriginCheckMiddleware)

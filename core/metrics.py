@@ -69,6 +69,12 @@ HTTP_REQUESTS = Histogram(
     namespace=NAMESPACE,
     buckets=_STEP_BUCKETS,
 )
+DEPENDENCY_FAULTS = Counter(
+    "dependency_faults",
+    "Requests answered 503 because a dependency failed, by code (database_unavailable, …).",
+    ["code"],
+    namespace=NAMESPACE,
+)
 DEPENDENCY_UP = Gauge(
     "dependency_up",
     "1 when the dependency answered the last readiness check, else 0.",
