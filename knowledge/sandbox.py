@@ -23,15 +23,17 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from knowledge.errors import LimitExceeded
 from knowledge.loaders import Document
 from knowledge.parsers import DEFAULT_LIMITS, ParseLimits, UploadError, UploadMeta, parse_upload
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _ROOT = Path(__file__).resolve().parent.parent
 # The child imports `knowledge.sandbox` without running `knowledge/__init__.py` (which loads chromadb
@@ -142,10 +144,33 @@ def _answer(name: str, out: bytes, returncode: int, limits: SandboxLimits) -> li
 
 
 def _document(item: dict[str, Any]) -> Document:
-    item = dict(item)
-    item["tags"] = tuple(item["tags"])
-    item["alt_questions"] = tuple(item["alt_questions"])
-    return Document(**item)
+    return _rebuild(Document, item)
+
+
+def _rebuild(cls: type[T], data: dict[str, Any]) -> T:
+    """A dataclass back from `asdict` JSON: tuples and nested dataclasses restored from their field types
+    (so a field added to `Document` later travels without changes here)."""
+    hints = get_type_hints(cls)
+    values = {f.name: _convert(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}  # type: ignore[arg-type]
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    origin, args = get_origin(hint), get_args(hint)
+    if value is None:
+        return None
+    if isinstance(hint, type) and is_dataclass(hint):
+        return _rebuild(hint, value)
+    if origin is tuple:
+        item = args[0] if args else Any
+        return tuple(_convert(item, v) for v in value)
+    if origin is dict and len(args) == 2:
+        return {k: _convert(args[1], v) for k, v in value.items()}
+    if origin in (Union, UnionType):
+        for arg in args:
+            if isinstance(arg, type) and is_dataclass(arg) and isinstance(value, dict):
+                return _rebuild(arg, value)
+    return value
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

@@ -5,7 +5,9 @@ an uncaught XMLSyntaxError)."""
 
 from __future__ import annotations
 
+import json
 import time
+from dataclasses import asdict, dataclass, field
 
 import pytest
 import yaml
@@ -13,7 +15,7 @@ import yaml
 from knowledge.errors import LimitExceeded
 from knowledge.parsers import DEFAULT_LIMITS, ParseLimits, UploadError, parse_upload
 from knowledge.safe_yaml import expanded_size, safe_load
-from knowledge.sandbox import ParserSandbox, SandboxLimits
+from knowledge.sandbox import ParserSandbox, SandboxLimits, _rebuild
 
 from .bombs import (
     docx_malformed_xml,
@@ -158,3 +160,21 @@ def test_a_closed_sandbox_refuses_new_work() -> None:
     with pytest.raises(UploadError) as caught:
         closed.parse("faq.csv", faq_csv(1))
     assert caught.value.code == "parser_busy"
+
+
+@dataclass(frozen=True)
+class _Inner:
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Outer:
+    name: str
+    tags: tuple[str, ...]
+    versions: dict[str, _Inner] = field(default_factory=dict)
+    best: _Inner | None = None
+
+
+def test_documents_travel_back_from_the_child_with_their_field_types() -> None:
+    original = _Outer("faq", ("a", "b"), {"en": _Inner(("x",))}, _Inner(("y", "z")))
+    assert _rebuild(_Outer, json.loads(json.dumps(asdict(original)))) == original
