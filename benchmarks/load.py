@@ -88,7 +88,8 @@ async def _editor(base: str, credentials: str, upload: Path, delay_s: float) -> 
         while job["status"] not in ("done", "failed"):
             await asyncio.sleep(1)
             job = (await client.get(f"{base}/v1/kb/jobs/{job['id']}", headers=auth)).json()
-        return f"upload {job['status']} ({job['done']}/{job['total']} documents) in {time.perf_counter() - started:.0f} s"
+        took = time.perf_counter() - started
+        return f"upload {job['status']} ({job['done']}/{job['total']} documents) in {took:.0f} s"
 
 
 async def _stored(client: httpx.AsyncClient, bases: list[str], tally: Tally) -> int:
