@@ -56,11 +56,6 @@ class MessageTooLong(AppError):
     code = "message_too_long"
 
 
-class PayloadTooLarge(AppError):
-    status_code = 413
-    code = "payload_too_large"
-
-
 _HTTP_CODES = {
     401: "unauthorized",
     403: "forbidden",
