@@ -22,6 +22,7 @@ from api.errors import install_error_handlers
 from api.faults import install_fault_handlers
 from api.metrics import RequestMetricsMiddleware
 from api.metrics import router as metrics_router
+from api.rate_limits import RateLimitConfig, RateLimiter
 from api.routes import (
     admin_pages,
     audit,
@@ -43,9 +44,14 @@ from api.security import (
     SecurityConfig,
     SecurityHeadersMiddleware,
 )
+from core.logs import configure_logging
+from core.metrics import sample_queue_depth
 from core.settings import Settings, get_settings
 from core.wiring import Services, build_services
+from knowledge.sandbox import ParserSandbox, SandboxLimits
+from services.handoffs import waiting_handoffs
 from services.kb_admin import build_kb_admin, import_and_sync
+from services.kb_jobs import fail_stale_jobs
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +61,32 @@ UPLOAD_BODY_BYTES = kb.UPLOAD_MAX_BYTES + 64 * 1024  # the file plus its multipa
 
 def security_config(settings: Settings) -> SecurityConfig:
     return SecurityConfig(
-        environment=settings.environment, body_limit=MAX_BODY_BYTES, upload_limit=UPLOAD_BODY_BYTES
+        environment=settings.environment,
+        body_limit=MAX_BODY_BYTES,
+        upload_limit=UPLOAD_BODY_BYTES,
+        frame_origins=tuple(settings.widget_frame_origins),
+        trusted_origins=tuple(settings.trusted_origins),
+        metrics_token=settings.metrics_token,
     )
 
 
+def rate_limiter(settings: Settings) -> RateLimiter | None:
+    """Counters shared through Redis when several workers run, else in this process; None when off."""
+    if not settings.rate_limits:
+        return None
+    return RateLimiter(RateLimitConfig(storage_uri=settings.redis_url or "memory://"))
+
+
+def sandbox(settings: Settings) -> ParserSandbox:
+    memory = settings.upload_parse_memory_mb * 1024 * 1024
+    return ParserSandbox(SandboxLimits(timeout_s=settings.upload_parse_timeout_s, memory_bytes=memory))
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    security = security_config(settings or (services.settings if services else get_settings()))
+    configured = settings or (services.settings if services else get_settings())
+    security = security_config(configured)
+    if configured.log_format == "json":
+        configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,7 +94,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services or build_services(settings or get_settings())
         s = app.state.services
         listeners.install(s.dispatcher, s.events)
-        app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge)
+        app.state.rate_limiter = rate_limiter(s.settings)
+        app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge, sandbox(s.settings))
+        sample_queue_depth(lambda: waiting_handoffs(s.sessions))
+        with s.sessions() as session:
+            fail_stale_jobs(session)  # uploads a stopped worker left "running"
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
         yield

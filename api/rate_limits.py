@@ -132,21 +132,21 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+def get_rate_limiter(request: Request) -> RateLimiter | None:
+    """The app's limiter (set at startup); None when rate limits are switched off."""
     limiter = getattr(request.app.state, "rate_limiter", None)
-    if not isinstance(limiter, RateLimiter):
-        limiter = RateLimiter()
-        request.app.state.rate_limiter = limiter
-    return limiter
+    return limiter if isinstance(limiter, RateLimiter) else None
 
 
-RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
+RateLimiterDep = Annotated[RateLimiter | None, Depends(get_rate_limiter)]
 
 
 def limit(name: str, key: Callable[[Request], str] = client_ip) -> Callable[[Request], None]:
     """A route dependency: `dependencies=[Depends(limit("chat_per_ip"))]`."""
 
     def check(request: Request) -> None:
-        get_rate_limiter(request).hit(name, key(request))
+        limiter = get_rate_limiter(request)
+        if limiter is not None:
+            limiter.hit(name, key(request))
 
     return check

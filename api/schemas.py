@@ -50,6 +50,11 @@ class ReplyOut(BaseModel):
     handoff_id: str | None
     message_id: str
     reply_message_id: str | None
+    widget_token: str | None = Field(
+        default=None,
+        description="Issued when a caller without credentials starts a conversation: send it as "
+        "X-Widget-Token (with this conversation_id) to continue it",
+    )
 
     @classmethod
     def from_reply(cls, r: AgentReply) -> ReplyOut:

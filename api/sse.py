@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from events.bus import EventBus
+from events.bus import TopicBus
 
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -26,7 +26,7 @@ def stream(events: AsyncIterator[str]) -> StreamingResponse:
     return StreamingResponse(events, media_type="text/event-stream", headers=HEADERS)
 
 
-def relay(request: Request, bus: EventBus, topic: str, keepalive_s: float = 15.0) -> StreamingResponse:
+def relay(request: Request, bus: TopicBus, topic: str, keepalive_s: float = 15.0) -> StreamingResponse:
     async def events() -> AsyncIterator[str]:
         with bus.subscribe(topic) as sub:
             yield format_event("ready", {})

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p_user = sub.add_parser("create-user", help="create a staff account (the first admin, for instance)")
     p_user.add_argument("username")
-    p_user.add_argument("--role", choices=["agent", "editor", "admin"], required=True)
+    p_user.add_argument("--role", choices=["agent", "editor", "admin", "connector"], required=True)
     p_user.add_argument("--display-name")
     p_user.add_argument("--can-reveal", action="store_true", help="may reveal redacted originals (audited)")
     p_user.add_argument(

@@ -19,7 +19,7 @@ from agent.identity import Pseudonymizer
 from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder
 from core.settings import Settings
-from events.bus import EventBus
+from events.bus import EventBus, TopicBus
 from events.dispatch import Dispatcher
 from knowledge import KnowledgeBase, build_embedder, build_store
 from knowledge.embedders.base import Embedder
@@ -48,10 +48,22 @@ class Services:
     conversations: ConversationService
     handoffs: HandoffDesk
     dispatcher: Dispatcher  # domain events: services publish, listeners react
-    events: EventBus  # topic bus behind the SSE streams (fed by listeners in api/)
+    events: TopicBus  # topic bus behind the SSE streams (fed by listeners in api/); Redis with REDIS_URL
 
     def close(self) -> None:
+        close_bus = getattr(self.events, "close", None)
+        if callable(close_bus):
+            close_bus()
         self.engine.dispose()
+
+
+def build_topic_bus(settings: Settings) -> TopicBus:
+    """In-process for one worker; through Redis pub/sub when several workers share `REDIS_URL`."""
+    if not settings.redis_url:
+        return EventBus()
+    from events.redis_bus import RedisTopicBus
+
+    return RedisTopicBus(settings.redis_url)
 
 
 def vault_key(settings: Settings) -> str:
@@ -127,5 +139,5 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         conversations=conversations,
         handoffs=HandoffDesk(dispatcher, redactor, vault),
         dispatcher=dispatcher,
-        events=EventBus(),
+        events=build_topic_bus(settings),
     )

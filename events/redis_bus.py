@@ -71,7 +71,7 @@ class RedisTopicBus:
     def _listen(self) -> None:
         backoff = 0.5
         while not self._stop.is_set():
-            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
             try:
                 pubsub.psubscribe(self.prefix + "*")
                 self._listening.set()

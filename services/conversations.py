@@ -31,6 +31,7 @@ from agent.state import (
     TurnContext,
     TurnOutcome,
 )
+from core import metrics
 from core.status import ConversationMode, Role
 from events.dispatch import Publisher
 from events.domain import CustomerMessaged, HandoffOpened
@@ -57,12 +58,23 @@ class ConversationService:
         self.events = events
 
     def handle(self, message: IncomingMessage) -> AgentReply:
-        customer_ref = self.pseudonymizer.customer_ref(message.channel, message.sender_id)
-        conversation_id = self._open(message, customer_ref)
-        redacted = self.agent.redact(message.text, conversation_id)
-        ctx, message_id = self._store_customer_message(conversation_id, message, customer_ref, redacted)
-        outcome = self.agent.run(ctx, redacted)
-        handoff_id, reply_id = self._store_outcome(ctx, message_id, outcome)
+        with metrics.timed_step("total"):
+            customer_ref = self.pseudonymizer.customer_ref(message.channel, message.sender_id)
+            with metrics.timed_step("open"):
+                conversation_id = self._open(message, customer_ref)
+            with metrics.timed_step("redact"):
+                redacted = self.agent.redact(message.text, conversation_id)
+            with metrics.timed_step("store_message"):
+                ctx, message_id = self._store_customer_message(
+                    conversation_id, message, customer_ref, redacted
+                )
+            with metrics.timed_step("agent"):
+                outcome = self.agent.run(ctx, redacted)
+            with metrics.timed_step("store_outcome"):
+                handoff_id, reply_id = self._store_outcome(ctx, message_id, outcome)
+        metrics.count_redactions(list(redacted.pii_types))
+        if handoff_id and outcome.handoff is not None:
+            metrics.HANDOFFS.labels(reason=outcome.handoff.reason).inc()
         log.info(
             "turn conversation=%s intent=%s action=%s handoff=%s pii=%s",
             conversation_id,

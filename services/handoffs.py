@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import aware, utcnow
 from core.status import ACTIVE_HANDOFF, ConversationMode, HandoffStatus, urgency_rank
@@ -72,6 +72,13 @@ def queue(
         return (urgency_rank(h.urgency), tier, aware(h.created_at))
 
     return sorted(rows, key=key)[:limit]
+
+
+def waiting_handoffs(sessions: sessionmaker[Session]) -> int:
+    """Handoffs no person has claimed yet (the queue-depth metric)."""
+    with sessions() as session:
+        count = session.scalar(select(func.count()).where(Handoff.status == HandoffStatus.OPEN))
+        return int(count or 0)
 
 
 def get(session: Session, handoff_id: str) -> Handoff | None:

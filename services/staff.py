@@ -15,7 +15,7 @@ from core.clock import aware, utcnow
 from core.tokens import new_token, token_hash
 from storage.models import StaffToken, StaffUser
 
-Role = Literal["agent", "editor", "admin"]
+Role = Literal["agent", "editor", "admin", "connector"]
 ROLES: tuple[str, ...] = get_args(Role)
 MIN_PASSWORD_CHARS = 10
 

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import EditorDep
 from api.deps import KbAdminDep, ServicesDep, SessionDep
@@ -34,7 +35,7 @@ from api.kb_schemas import (
     TryOut,
 )
 from knowledge import Document, KnowledgeError
-from knowledge.parsers import UploadError, UploadMeta, parse_upload
+from knowledge.parsers import UploadError, UploadMeta
 from knowledge.preview import base_id
 from services import audit, kb_jobs
 from services.gaps import gap_report
@@ -45,7 +46,14 @@ from storage.kb_models import KbDocument
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base admin"])
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-_STATUS = {"not_found": 404, "conflict": 409, "no_draft": 409, "no_published": 409, "unsupported_format": 415}
+_STATUS = {
+    "not_found": 404,
+    "conflict": 409,
+    "no_draft": 409,
+    "no_published": 409,
+    "unsupported_format": 415,
+    "parser_busy": 503,
+}
 
 
 class KbRequestError(AppError):
@@ -251,7 +259,8 @@ async def upload(
         category=category, doc_id=doc_id or None, title=title or None, tags=tuple(tags.split(","))
     )
     try:
-        docs = parse_upload(filename, data, meta)
+        # In a child process with time and memory limits, off the event loop (knowledge/sandbox.py).
+        docs = await run_in_threadpool(kb.sandbox.parse, filename, data, meta)
         kb.catalog.check_kinds(session, docs)
     except (CatalogError, KnowledgeError) as exc:
         raise _refuse(exc) from exc
@@ -265,6 +274,7 @@ async def upload(
 @router.get("/jobs/{job_id}", response_model=JobOut)
 def get_job(job_id: str, _: EditorDep, session: SessionDep) -> JobOut:
     """Progress of an upload: `done` of `total` documents saved; `status` ends as done or failed."""
+    kb_jobs.fail_stale_jobs(session)
     job = kb_jobs.get_job(session, job_id)
     if job is None:
         raise KbRequestError("not_found", f"job {job_id} does not exist")
