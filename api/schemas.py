@@ -103,6 +103,10 @@ class ConversationOut(BaseModel):
 
 class HealthOut(BaseModel):
     status: str
-    knowledge_chunks: int
     llm_backend: str
     embedder: str
+
+
+class ReadyOut(BaseModel):
+    status: str
+    checks: dict[str, dict[str, Any]]

@@ -169,6 +169,7 @@ def test_unknown_handoff_is_404(client: TestClient, make_staff: StaffFactory) ->
 def test_group_replies_go_to_the_outbox(client: TestClient, make_staff: StaffFactory) -> None:
     _, agent = make_staff("agent")
     _, editor = make_staff("editor")
+    _, connector = make_staff("connector")
     r = client.post(
         "/v1/groups/wecom-outbox/messages",
         json={
@@ -176,6 +177,7 @@ def test_group_replies_go_to_the_outbox(client: TestClient, make_staff: StaffFac
             "sender_id": "wx-k",
             "mentions": ["小禾"],
         },
+        headers=bearer(connector),
     )
     handoff_id = r.json()["handoff_id"]
     assert handoff_id, r.text
@@ -192,15 +194,18 @@ def test_group_replies_go_to_the_outbox(client: TestClient, make_staff: StaffFac
     )
     assert after.json() == []
     assert client.get("/v1/groups/wecom-outbox/outbox", headers=bearer(editor)).status_code == 403
+    assert len(client.get("/v1/groups/wecom-outbox/outbox", headers=bearer(connector)).json()) == 1
 
 
 def test_staff_text_is_redacted_before_it_is_stored_or_posted_to_a_group(
     client: TestClient, make_staff: StaffFactory
 ) -> None:
     _, agent = make_staff("agent")
+    _, connector = make_staff("connector")
     r = client.post(
         "/v1/groups/wecom-staff-pii/messages",
         json={"text": "@小禾 我要投诉，客户经理一直不回电话！", "sender_id": "wx-p", "mentions": ["小禾"]},
+        headers=bearer(connector),
     )
     handoff_id = r.json()["handoff_id"]
     client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(agent))
