@@ -94,8 +94,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services or build_services(settings or get_settings())
         s = app.state.services
         listeners.install(s.dispatcher, s.events)
-        app.state.rate_limiter = rate_limiter(s.settings)
-        app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge, sandbox(s.settings))
+        # The edge's own settings: a test may pass stricter ones than the shared services were built with.
+        app.state.rate_limiter = rate_limiter(configured)
+        app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge, sandbox(configured))
         sample_queue_depth(lambda: waiting_handoffs(s.sessions))
         with s.sessions() as session:
             fail_stale_jobs(session)  # uploads a stopped worker left "running"

@@ -193,6 +193,14 @@ class HandoffDesk:
             audit.record(session, staff, "pii.reveal_refused", "handoff", handoff.id, placeholder=placeholder)
             session.commit()
             raise RevealRefused("revealing originals needs the can_reveal permission")
+        # Only the person handling the case (or an admin acting as supervisor, audited like anyone).
+        if staff.role != "admin" and handoff.claimed_by != staff.username:
+            audit.record(
+                session, staff, "pii.reveal_refused", "handoff", handoff.id, placeholder=placeholder,
+                why="not_claimed",
+            )  # fmt: skip
+            session.commit()
+            raise RevealRefused("claim the handoff before revealing its originals")
         original = self.vault.reveal(handoff.conversation_id, placeholder)
         if original is None:
             return None

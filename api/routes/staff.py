@@ -55,7 +55,7 @@ def update_staff(staff_id: str, body: StaffUpdateIn, admin: AdminDep, session: S
         setattr(user, field, value)
     if body.password is not None:
         try:
-            set_password(user, body.password)
+            set_password(session, user, body.password)  # also revokes the account's tokens
         except StaffError as exc:
             raise InvalidStaff(str(exc)) from exc
         changes["password"] = "changed"

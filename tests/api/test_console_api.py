@@ -128,6 +128,7 @@ def test_reveal_with_permission_returns_the_original_and_is_audited(
     username, agent = make_staff("agent", can_reveal=True)
     _, admin = make_staff("admin")
     _, _, handoff_id = complaint(client)
+    assert client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(agent)).status_code == 200
     r = reveal_phone(client, handoff_id, agent)
     assert r.status_code == 200, r.text
     assert r.json()["original"] == PHONE
@@ -137,6 +138,23 @@ def test_reveal_with_permission_returns_the_original_and_is_audited(
     assert len(rows) == 1
     assert rows[0]["actor"] == username and rows[0]["detail"]["reason"] == "回电核实"
     assert PHONE not in str(rows), "the audit trail never holds the original"
+
+
+def test_reveal_is_only_for_the_agent_who_claimed_the_case(
+    client: TestClient, make_staff: StaffFactory
+) -> None:
+    _, first = make_staff("agent", can_reveal=True)
+    _, second = make_staff("agent", can_reveal=True)
+    _, admin = make_staff("admin")
+    _, _, handoff_id = complaint(client)
+    unclaimed = reveal_phone(client, handoff_id, first)
+    assert unclaimed.status_code == 403 and PHONE not in unclaimed.text
+    client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(first))
+    other = reveal_phone(client, handoff_id, second)
+    assert other.status_code == 403 and PHONE not in other.text
+    assert reveal_phone(client, handoff_id, first).json()["original"] == PHONE
+    assert reveal_phone(client, handoff_id, admin).status_code in (200, 403)  # admins need can_reveal too
+    assert audit_actions(client, admin, handoff_id).count("pii.reveal_refused") >= 2
 
 
 @pytest.mark.parametrize(
@@ -155,6 +173,7 @@ def test_bad_console_input_is_a_4xx_with_a_code(
 ) -> None:
     _, agent = make_staff("agent", can_reveal=True)
     _, _, handoff_id = complaint(client)
+    client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(agent))
     r = client.post(f"/v1/handoffs/{handoff_id}/{path}", json=payload, headers=bearer(agent))
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code
