@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.security import MAX_INT64
 from knowledge.parsers import DOC_ID
 
 Category = Literal["product", "fee", "rate", "howto", "education", "policy"]
@@ -75,7 +76,7 @@ class KbDocumentDetail(KbDocumentOut):
 
 
 class RollbackIn(BaseModel):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_INT64)
 
 
 class PublishManyIn(BaseModel):

@@ -34,6 +34,7 @@ from api.kb_schemas import (
     TryIn,
     TryOut,
 )
+from api.security import Int64
 from knowledge import Document, KnowledgeError
 from knowledge.parsers import UploadError, UploadMeta
 from knowledge.preview import base_id
@@ -180,7 +181,9 @@ def delete_document(doc_id: str, user: EditorDep, kb: KbAdminDep, session: Sessi
 
 
 @router.get("/documents/{doc_id}/versions/{number}", response_model=KbVersionOut)
-def get_version(doc_id: str, number: int, _: EditorDep, kb: KbAdminDep, session: SessionDep) -> KbVersionOut:
+def get_version(
+    doc_id: str, number: Int64, _: EditorDep, kb: KbAdminDep, session: SessionDep
+) -> KbVersionOut:
     try:
         kb.catalog.get(session, doc_id)
         return KbVersionOut.model_validate(kb.catalog.version(session, doc_id, number))
