@@ -254,7 +254,7 @@ class UvicornWorker(Server):
     """`uvicorn api.app:app` with `environ` (DATA_DIR, DATABASE_URL, VAULT_KEY, …), ready at /healthz."""
 
     name = "uvicorn"
-    start_timeout_s = 180.0  # loads the embedding model and the recognizers
+    start_timeout_s = 420.0  # loads the embedding model and the recognizers (slow on a busy machine)
 
     def __init__(self, workdir: Path, environ: dict[str, str], port: int | None = None) -> None:
         super().__init__(workdir, port)

@@ -50,12 +50,9 @@ def console_on_b(cluster: Cluster, agent_token: str) -> Iterator[list[dict[str, 
     events: list[dict[str, object]] = []
     ready, stop = threading.Event(), threading.Event()
     client = httpx.Client()
-    reader = threading.Thread(
-        target=_sse_events,
-        args=(client, f"{cluster.b.url}/v1/handoffs/events", {"authorization": f"Bearer {agent_token}"}, events,
-              ready, stop),
-        daemon=True,
-    )  # fmt: skip
+    auth = {"authorization": f"Bearer {agent_token}"}
+    url = f"{cluster.b.url}/v1/handoffs/events"
+    reader = threading.Thread(target=_sse_events, args=(client, url, auth, events, ready, stop), daemon=True)
     reader.start()
     assert ready.wait(30), "the console stream on worker B did not open"
     yield events
@@ -75,3 +72,37 @@ def test_a_customer_on_worker_a_reaches_the_console_on_worker_b(
     while time.monotonic() < deadline and not console_on_b:
         time.sleep(0.2)
     assert any(e.get("conversation_id") == session["conversation_id"] for e in console_on_b), console_on_b
+
+
+def _wait_status(url: str, status: int, timeout_s: float = 60.0) -> httpx.Response:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            r = httpx.get(url, timeout=10)
+            if r.status_code == status or time.monotonic() > deadline:
+                return r
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(1)
+
+
+@pytest.mark.parametrize(("dependency", "code"), [("chroma", "knowledge_unavailable"), ("postgres", None)])
+def test_a_dependency_down_gives_503_with_a_code_then_recovers_by_itself(
+    cluster: Cluster, dependency: str, code: str | None
+) -> None:
+    server = cluster.chroma if dependency == "chroma" else cluster.postgres
+    server.kill()
+    try:
+        down = _wait_status(f"{cluster.a.url}/readyz", 503)
+        assert down.status_code == 503 and down.json()["error"]["code"] == "not_ready"
+        assert cluster.a.running, "the worker stays up (liveness) while a dependency is down"
+        assert httpx.get(f"{cluster.a.url}/healthz", timeout=10).status_code == 200
+        r = httpx.post(f"{cluster.a.url}/v1/chat", json={"text": "信用卡年费怎么收？"}, timeout=60)
+        assert r.status_code == 503, r.text
+        assert r.json()["error"]["code"] == (code or "database_unavailable")
+    finally:
+        server.start()
+    assert _wait_status(f"{cluster.a.url}/readyz", 200, 90).status_code == 200
+    again = httpx.post(f"{cluster.a.url}/v1/chat", json={"text": "信用卡年费怎么收？"}, timeout=60)
+    assert again.status_code == 200, again.text
