@@ -41,3 +41,23 @@ def test_postgres_comes_back_after_a_crash(postgres: PostgresServer) -> None:
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM probe")).scalar_one() >= 1
     engine.dispose()
+
+
+def test_workers_migrating_together_on_postgres_migrate_once(postgres: PostgresServer) -> None:
+    """Three workers starting at once: one upgrades under the advisory lock, the others wait."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import psycopg
+
+    from storage.migrations import current, upgrade
+
+    with psycopg.connect(postgres.dsn("postgres"), autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS migrate_race")
+        conn.execute("CREATE DATABASE migrate_race")
+    url = postgres.url.rsplit("/", 1)[0] + "/migrate_race"
+    engines = [sa.create_engine(url) for _ in range(3)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(upgrade, engines))
+    assert current(engines[0]) is not None
+    for engine in engines:
+        engine.dispose()
