@@ -16,6 +16,8 @@ from core.wiring import Services
 
 router = APIRouter(tags=["health"])
 
+READY_TIMEOUT_S = 5.0  # per probe round; a dependency slower than this counts as down
+
 
 @router.get("/healthz", response_model=HealthOut)
 def healthz(services: ServicesDep) -> HealthOut:
@@ -36,7 +38,7 @@ def _checks(services: Services) -> list[Check]:
 
 @router.get("/readyz", response_model=ReadyOut, responses={503: {"description": "a dependency is down"}})
 async def readyz(services: ServicesDep) -> ReadyOut | JSONResponse:
-    results = await run_in_threadpool(run_checks, _checks(services))
+    results = await run_in_threadpool(run_checks, _checks(services), READY_TIMEOUT_S)
     checks = {r.name: {"ok": r.ok, "ms": r.ms, "error": r.error} for r in results}
     if not ready(results):
         body = error_body("not_ready", "A dependency is unavailable.", checks)

@@ -42,7 +42,7 @@ def test_healthz_reports_the_configuration(client: TestClient) -> None:
     assert body["status"] == "ok"
     assert body["llm_backend"] == "extractive"
     ready = client.get("/readyz").json()
-    assert ready["status"] == "ready"
+    assert ready.get("status") == "ready", ready
     assert ready["checks"]["database"]["ok"] and ready["checks"]["knowledge"]["ok"]
 
 
