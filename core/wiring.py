@@ -18,6 +18,7 @@ from agent.classify import MessageClassifier
 from agent.identity import Pseudonymizer
 from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder
+from core.clock import utcnow
 from core.settings import Settings
 from events.bus import EventBus, TopicBus
 from events.dispatch import Dispatcher
@@ -82,13 +83,31 @@ def vault_key(settings: Settings) -> str:
 
 
 def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
+    """The knowledge base. An embedded Chroma directory that cannot be opened (corrupted by a crash or
+    a full disk) is moved aside and started afresh: the index is derived data, and the app's startup
+    re-fills it from the catalog in SQL. A Chroma server that fails is an outage, not corruption."""
     embedder = embedder or build_embedder(settings.embedder, settings.embedder_model_path)
-    store = build_store(
-        path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
-    )
-    return KnowledgeBase(
-        store, embedder, dense_weight=settings.dense_weight, threshold=settings.answer_confidence
-    )
+
+    def open_knowledge() -> KnowledgeBase:
+        store = build_store(
+            path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
+        )
+        return KnowledgeBase(
+            store, embedder, dense_weight=settings.dense_weight, threshold=settings.answer_confidence
+        )
+
+    try:
+        return open_knowledge()
+    except Exception as exc:
+        if settings.chroma_url or not settings.chroma_dir.exists():
+            raise
+        aside = settings.chroma_dir.with_name(f"{settings.chroma_dir.name}.corrupt-{utcnow():%Y%m%dT%H%M%S}")
+        settings.chroma_dir.rename(aside)
+        log.error("the Chroma index could not be opened (%s); moved to %s", type(exc).__name__, aside)
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # chromadb keeps one client per path per process
+        return open_knowledge()
 
 
 def build_services(settings: Settings, responder: Responder | None = None) -> Services:
