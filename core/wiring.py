@@ -104,7 +104,7 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
         aside = settings.chroma_dir.with_name(f"{settings.chroma_dir.name}.corrupt-{utcnow():%Y%m%dT%H%M%S}")
         settings.chroma_dir.rename(aside)
         log.error("the Chroma index could not be opened (%s); moved to %s", type(exc).__name__, aside)
-        from chromadb.api.client import SharedSystemClient
+        from chromadb.api.shared_system_client import SharedSystemClient
 
         SharedSystemClient.clear_system_cache()  # chromadb keeps one client per path per process
         return open_knowledge()
