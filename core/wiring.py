@@ -86,7 +86,9 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
     """The knowledge base. An embedded Chroma directory that cannot be opened (corrupted by a crash or
     a full disk) is moved aside and started afresh: the index is derived data, and the app's startup
     re-fills it from the catalog in SQL. A Chroma server that fails is an outage, not corruption."""
-    embedder = embedder or build_embedder(settings.embedder, settings.embedder_model_path)
+    embedder = embedder or build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
+    )
 
     def open_knowledge() -> KnowledgeBase:
         store = build_store(
@@ -122,7 +124,9 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         score_threshold=settings.pii_score_threshold,
         allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
     )
-    embedder = build_embedder(settings.embedder, settings.embedder_model_path)
+    embedder = build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
+    )
     knowledge = build_knowledge(settings, embedder)
     classifier = MessageClassifier(embedder)
     responder = responder or build_responder(settings)

@@ -205,7 +205,7 @@ class KbCatalog:
     def delete(self, session: Session, actor: StaffUser, doc_id: str) -> int:
         """Tombstone the document and remove its chunks (live and draft); returns chunks removed."""
         row = self.get(session, doc_id)
-        before = self.knowledge.store.documents()
+        before = self.knowledge.documents((doc_id, draft_id(doc_id)))
         removed = sum(before[i].chunks for i in (doc_id, draft_id(doc_id)) if i in before)
         row.deleted, row.draft_version, row.published_version = True, None, None
         row.updated_by = actor.username
@@ -254,7 +254,7 @@ class KbCatalog:
 
     def sync_index(self, session: Session) -> tuple[int, int]:
         """Make the store mirror the catalog; returns (documents written, documents removed)."""
-        stored = self.knowledge.store.documents()
+        stored = self.knowledge.documents()
         wanted: dict[str, tuple[Document, str]] = {}
         for row in session.scalars(select(KbDocument).where(KbDocument.deleted.is_(False))):
             if row.published_version is not None:
