@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas import MessageOut
+from api.security import CleanText
 
 Outcome = Literal[
     "answered", "resolved_by_phone", "account_action", "complaint_registered", "no_response", "other"
@@ -59,14 +60,14 @@ class HandoffDetailOut(QueueItemOut):
 class StaffTextIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    text: str = Field(min_length=1, max_length=2000)
+    text: CleanText = Field(min_length=1, max_length=2000)
 
 
 class ResolveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: Outcome
-    note: str | None = Field(default=None, max_length=2000)
+    note: CleanText | None = Field(default=None, max_length=2000)
 
 
 class RevealIn(BaseModel):

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.security import MAX_INT64
 from core.status import ChunkStatus, JobStatus, KbDocumentStatus
 from knowledge.parsers import DOC_ID
 
@@ -76,7 +77,7 @@ class KbDocumentDetail(KbDocumentOut):
 
 
 class RollbackIn(BaseModel):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_INT64)
 
 
 class PublishManyIn(BaseModel):

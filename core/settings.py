@@ -70,6 +70,22 @@ class Settings(BaseSettings):
     stream_piece_chars: int = 4  # the reply streams to the widget in pieces this long
     stream_piece_delay_s: float = 0.02  # pause between pieces (0 in tests)
 
+    # Several workers or machines: Redis carries live updates and rate-limit counters between them
+    # (unset: in-process events and counters, one worker).
+    redis_url: str | None = None
+
+    # Edge security (api/security.py): the bank's pages that may frame the chat widget, other origins of
+    # the staff screens, the bearer token Prometheus scrapes /metrics with, rate limits on or off.
+    widget_frame_origins: list[str] = Field(default_factory=list)
+    trusted_origins: list[str] = Field(default_factory=list)
+    metrics_token: str | None = None
+    rate_limits: bool = True
+    log_format: Literal["text", "json"] = "text"
+
+    # Upload parsing runs in a child process with these limits (knowledge/sandbox.py)
+    upload_parse_timeout_s: float = 30.0
+    upload_parse_memory_mb: int = 1024
+
     # Handoff console: service-level targets, and customer tiers served first (most important first)
     sla_first_response_hours: float = 24.0
     sla_resolution_hours: float = 48.0

@@ -63,6 +63,7 @@ class StaffRole(StrEnum):
     AGENT = "agent"  # answers handed-off conversations
     EDITOR = "editor"  # edits and publishes the knowledge base
     ADMIN = "admin"  # everything, including staff accounts
+    CONNECTOR = "connector"  # a channel bridge or API client: posts customer messages, reads the outbox
 
 
 class KbDocumentStatus(StrEnum):

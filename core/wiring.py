@@ -20,9 +20,10 @@ from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder
 from channels.wecom.config import WeComSettings
 from channels.wecom.runtime import WeComRuntime, build_wecom
+from core.clock import utcnow
 from core.files import create_private
 from core.settings import Settings
-from events.bus import EventBus
+from events.bus import EventBus, TopicBus
 from events.dispatch import Dispatcher
 from knowledge import KnowledgeBase, build_embedder, build_store
 from knowledge.embedders.base import Embedder
@@ -51,13 +52,25 @@ class Services:
     conversations: ConversationService
     handoffs: HandoffDesk
     dispatcher: Dispatcher  # domain events: services publish, listeners react
-    events: EventBus  # topic bus behind the SSE streams (fed by listeners in api/)
+    events: TopicBus  # topic bus behind the SSE streams (fed by listeners in api/); Redis with REDIS_URL
     wecom: WeComRuntime | None = None  # the WeCom channel, when WECOM_CORP_ID is set
 
     def close(self) -> None:
         if self.wecom is not None:
             self.wecom.close()
+        close_bus = getattr(self.events, "close", None)
+        if callable(close_bus):
+            close_bus()
         self.engine.dispose()
+
+
+def build_topic_bus(settings: Settings) -> TopicBus:
+    """In-process for one worker; through Redis pub/sub when several workers share `REDIS_URL`."""
+    if not settings.redis_url:
+        return EventBus()
+    from events.redis_bus import RedisTopicBus
+
+    return RedisTopicBus(settings.redis_url)
 
 
 def vault_key(settings: Settings) -> str:
@@ -73,15 +86,33 @@ def vault_key(settings: Settings) -> str:
 
 
 def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
+    """The knowledge base. An embedded Chroma directory that cannot be opened (corrupted by a crash or
+    a full disk) is moved aside and started afresh: the index is derived data, and the app's startup
+    re-fills it from the catalog in SQL. A Chroma server that fails is an outage, not corruption."""
     embedder = embedder or build_embedder(
         settings.embedder, settings.embedder_model_path, threads=settings.native_threads
     )
-    store = build_store(
-        path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
-    )
-    return KnowledgeBase(
-        store, embedder, dense_weight=settings.dense_weight, threshold=settings.answer_confidence
-    )
+
+    def open_knowledge() -> KnowledgeBase:
+        store = build_store(
+            path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
+        )
+        return KnowledgeBase(
+            store, embedder, dense_weight=settings.dense_weight, threshold=settings.answer_confidence
+        )
+
+    try:
+        return open_knowledge()
+    except Exception as exc:
+        if settings.chroma_url or not settings.chroma_dir.exists():
+            raise
+        aside = settings.chroma_dir.with_name(f"{settings.chroma_dir.name}.corrupt-{utcnow():%Y%m%dT%H%M%S}")
+        settings.chroma_dir.rename(aside)
+        log.error("the Chroma index could not be opened (%s); moved to %s", type(exc).__name__, aside)
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # chromadb keeps one client per path per process
+        return open_knowledge()
 
 
 def build_services(settings: Settings, responder: Responder | None = None) -> Services:
@@ -148,6 +179,6 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         conversations=conversations,
         handoffs=handoffs,
         dispatcher=dispatcher,
-        events=EventBus(),
+        events=build_topic_bus(settings),
         wecom=wecom,
     )

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import aware, utcnow
 from core.status import ACTIVE_HANDOFF, ConversationMode, HandoffStatus, urgency_rank
@@ -72,6 +72,13 @@ def queue(
         return (urgency_rank(h.urgency), tier, aware(h.created_at))
 
     return sorted(rows, key=key)[:limit]
+
+
+def waiting_handoffs(sessions: sessionmaker[Session]) -> int:
+    """Handoffs no person has claimed yet (the queue-depth metric)."""
+    with sessions() as session:
+        count = session.scalar(select(func.count()).where(Handoff.status == HandoffStatus.OPEN))
+        return int(count or 0)
 
 
 def get(session: Session, handoff_id: str) -> Handoff | None:
@@ -186,6 +193,14 @@ class HandoffDesk:
             audit.record(session, staff, "pii.reveal_refused", "handoff", handoff.id, placeholder=placeholder)
             session.commit()
             raise RevealRefused("revealing originals needs the can_reveal permission")
+        # Only the person handling the case (or an admin acting as supervisor, audited like anyone).
+        if staff.role != "admin" and handoff.claimed_by != staff.username:
+            audit.record(
+                session, staff, "pii.reveal_refused", "handoff", handoff.id, placeholder=placeholder,
+                why="not_claimed",
+            )  # fmt: skip
+            session.commit()
+            raise RevealRefused("claim the handoff before revealing its originals")
         original = self.vault.reveal(handoff.conversation_id, placeholder)
         if original is None:
             return None

@@ -142,6 +142,11 @@ class KbCatalog:
             raise CatalogError("not_found", f"document {doc.id} does not exist")
         if row is not None and exists and row.kind != doc.kind:
             raise CatalogError("conflict", f"document {doc.id} is a {row.kind}, not a {doc.kind}")
+        # Embed before writing anything: on SQLite the first write takes the database's only write
+        # lock until commit, and embedding a long document under it stalled every chat turn (issue 12).
+        # A draft indexed for a row that then fails to save is harmless: drafts only serve the preview,
+        # and the index is re-synced from the catalog at start.
+        self.knowledge.ingest_document(_as_draft(doc), DRAFT)
         if row is None:
             row = KbDocument(
                 id=doc.id, kind=doc.kind, title=doc.title, category=doc.category, source=doc.source
@@ -153,7 +158,6 @@ class KbCatalog:
         row.draft_version = version.number
         self._describe(row, doc, actor.username)
         session.flush()
-        self.knowledge.ingest_document(_as_draft(doc), DRAFT)
         audit.record(session, actor, "kb.draft", "kb_document", doc.id, version=version.number, note=note)
         return version
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.clock import utcnow
 from core.status import JobStatus
 from knowledge import Document, KnowledgeError
 from services import audit
@@ -42,7 +45,9 @@ class UploadJobs:
         return self._pool.submit(self._run, job_id, actor_id, list(docs))
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=False)
+        """Does not wait: a job cut short is marked failed by `fail_stale_jobs` (its documents so far
+        are saved whole, one transaction each)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self, job_id: str, actor_id: str, docs: list[Document]) -> None:
         self._update(job_id, status=JobStatus.RUNNING)
@@ -77,6 +82,26 @@ class UploadJobs:
             for key, value in values.items():
                 setattr(job, key, value)
             session.commit()
+
+
+STALE_AFTER = timedelta(minutes=5)
+
+
+def fail_stale_jobs(session: Session, stale_after: timedelta = STALE_AFTER) -> int:
+    """Mark queued or running jobs with no progress for `stale_after` as failed (`interrupted`): their
+    worker stopped (restart, crash), and a job must never show "running" forever. Each saved document
+    updates the job, so a live job is never this quiet. Returns how many were marked; commits."""
+    cutoff = utcnow() - stale_after
+    stale = session.scalars(
+        select(KbJob).where(KbJob.status.in_(("queued", "running")), KbJob.updated_at < cutoff)
+    ).all()
+    for job in stale:
+        job.status, job.error_code = "failed", "interrupted"
+        job.error = f"the server stopped after {job.done} of {job.total} documents; upload the file again"
+    if stale:
+        session.commit()
+        log.warning("marked %d interrupted upload job(s) as failed", len(stale))
+    return len(stale)
 
 
 def get_job(session: Session, job_id: str) -> KbJob | None:

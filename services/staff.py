@@ -8,7 +8,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.clock import aware, utcnow
@@ -81,10 +81,21 @@ def get_staff(session: Session, staff_id: str) -> StaffUser | None:
     return session.get(StaffUser, staff_id)
 
 
-def set_password(user: StaffUser, password: str) -> None:
+def set_password(session: Session, user: StaffUser, password: str) -> int:
+    """A new password; every token issued with the old one stops working (returns how many)."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise StaffError(f"password must have at least {MIN_PASSWORD_CHARS} characters")
     user.password_hash = _hasher.hash(password)
+    return revoke_all_tokens(session, user)
+
+
+def revoke_all_tokens(session: Session, user: StaffUser) -> int:
+    result = session.execute(
+        update(StaffToken)
+        .where(StaffToken.staff_id == user.id, StaffToken.revoked.is_(False))
+        .values(revoked=True)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def issue_token(session: Session, user: StaffUser, ttl_hours: float) -> str:
@@ -145,7 +156,7 @@ def update_account(
         for field, value in changes.items():
             setattr(user, field, value)
         if password is not None:
-            set_password(user, password)
+            set_password(session, user, password)  # also revokes the account's tokens
     except StaffError:
         session.rollback()
         raise

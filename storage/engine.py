@@ -15,8 +15,10 @@ def build_engine(url: str, data_dir: Path | None = None) -> Engine:
         if data_dir is not None:
             Path(data_dir).mkdir(parents=True, exist_ok=True)
         database = make_url(url).database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            create_private(Path(database))
+        on_disk = bool(database) and database != ":memory:" and not str(database).startswith("file:")
+        db_file = Path(str(database)) if on_disk else None
+        if db_file is not None:
+            create_private(db_file)
         engine = create_engine(url, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -28,6 +30,11 @@ def build_engine(url: str, data_dir: Path | None = None) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
+            if db_file is not None:  # the WAL and shared-memory files hold the same data
+                for suffix in ("-wal", "-shm"):
+                    side = db_file.with_name(db_file.name + suffix)
+                    if side.exists():
+                        side.chmod(0o600)
 
         return engine
     return create_engine(url, pool_pre_ping=True)

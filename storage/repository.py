@@ -26,6 +26,10 @@ def group_conversation(session: Session, group_id: str, customer_ref: str) -> Co
 
 
 def add_message(session: Session, conversation: Conversation, role: str, text: str, **fields: Any) -> Message:
+    """The next message of the conversation. The conversation row is locked first (PostgreSQL: FOR
+    UPDATE; SQLite has one writer anyway), so concurrent turns number their messages one after the
+    other instead of colliding on (conversation_id, seq)."""
+    session.execute(select(Conversation.id).where(Conversation.id == conversation.id).with_for_update())
     seq = session.scalar(
         select(func.coalesce(func.max(Message.seq), 0)).where(Message.conversation_id == conversation.id)
     )

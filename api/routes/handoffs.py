@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api import sse
-from api.auth import AgentStaffDep
+from api.auth import AgentStaffDep, request_token
 from api.console_schemas import (
     HandoffDetailOut,
     NoteOut,
@@ -33,6 +33,7 @@ from core.settings import Settings
 from events.bus import STAFF_TOPIC
 from services import handoffs as console
 from services.handoffs import StaffAction
+from services.staff import resolve_token
 from storage.models import Handoff
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
@@ -59,8 +60,15 @@ def list_handoffs(
     responses={200: {"content": {"text/event-stream": {}}, "description": "ready, handoff.* events"}},
 )
 async def queue_events(request: Request, _: AgentStaffDep, services: ServicesDep) -> StreamingResponse:
-    """Live queue changes (new or re-triaged handoffs, claims, messages) as Server-Sent Events."""
-    return sse.relay(request, services.events, STAFF_TOPIC)
+    """Live queue changes (new or re-triaged handoffs, claims, messages) as Server-Sent Events.
+    The stream ends (`closed`) once the token is revoked: sign-out or a password change."""
+    token = request_token(request) or ""
+
+    def signed_in() -> bool:
+        with services.sessions() as session:
+            return resolve_token(session, token) is not None
+
+    return sse.relay(request, services.events, STAFF_TOPIC, still_allowed=signed_in)
 
 
 @router.get("/{handoff_id}", response_model=HandoffDetailOut)

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import EditorDep
 from api.deps import KbAdminDep, ServicesDep, SessionDep
@@ -33,9 +34,10 @@ from api.kb_schemas import (
     TryIn,
     TryOut,
 )
+from api.security import Int64
 from core.status import ChunkStatus
 from knowledge import Document, KnowledgeError
-from knowledge.parsers import UploadError, UploadMeta, parse_upload
+from knowledge.parsers import UploadError, UploadMeta
 from knowledge.preview import base_id
 from services import kb_jobs
 from services.gaps import gap_report
@@ -46,7 +48,14 @@ from storage.kb_models import KbDocument
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base admin"])
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-_STATUS = {"not_found": 404, "conflict": 409, "no_draft": 409, "no_published": 409, "unsupported_format": 415}
+_STATUS = {
+    "not_found": 404,
+    "conflict": 409,
+    "no_draft": 409,
+    "no_published": 409,
+    "unsupported_format": 415,
+    "parser_busy": 503,
+}
 
 
 class KbRequestError(AppError):
@@ -167,7 +176,9 @@ def delete_document(doc_id: str, user: EditorDep, kb: KbAdminDep, session: Sessi
 
 
 @router.get("/documents/{doc_id}/versions/{number}", response_model=KbVersionOut)
-def get_version(doc_id: str, number: int, _: EditorDep, kb: KbAdminDep, session: SessionDep) -> KbVersionOut:
+def get_version(
+    doc_id: str, number: Int64, _: EditorDep, kb: KbAdminDep, session: SessionDep
+) -> KbVersionOut:
     try:
         kb.catalog.get(session, doc_id)
         return KbVersionOut.model_validate(kb.catalog.version(session, doc_id, number))
@@ -241,7 +252,8 @@ async def upload(
         category=category, doc_id=doc_id or None, title=title or None, tags=tuple(tags.split(","))
     )
     try:
-        docs = parse_upload(filename, data, meta)
+        # In a child process with time and memory limits, off the event loop (knowledge/sandbox.py).
+        docs = await run_in_threadpool(kb.sandbox.parse, filename, data, meta)
         kb.catalog.check_kinds(session, docs)
     except (CatalogError, KnowledgeError) as exc:
         raise _refuse(exc) from exc
@@ -252,6 +264,7 @@ async def upload(
 @router.get("/jobs/{job_id}", response_model=JobOut)
 def get_job(job_id: str, _: EditorDep, session: SessionDep) -> JobOut:
     """Progress of an upload: `done` of `total` documents saved; `status` ends as done or failed."""
+    kb_jobs.fail_stale_jobs(session)
     job = kb_jobs.get_job(session, job_id)
     if job is None:
         raise KbRequestError("not_found", f"job {job_id} does not exist")

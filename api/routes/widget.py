@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from agent.pipeline import WARN_PII
 from agent.state import AgentReply
 from api import sse
-from api.auth import WidgetDep
+from api.auth import WIDGET_HEADER, WidgetDep
 from api.deps import ServicesDep, SessionDep, SettingsDep
-from api.errors import NotFound
+from api.errors import Forbidden, NotFound
+from api.rate_limits import limit
 from api.schemas import ConversationOut
 from api.validation import check_text
 from api.widget_schemas import FeedbackIn, PreviewOut, SessionIn, SessionOut, TextIn
@@ -26,10 +27,21 @@ from services.widget_sessions import start_session
 router = APIRouter(prefix="/v1/widget", tags=["widget"])
 
 
-@router.post("/sessions", response_model=SessionOut, status_code=201)
+def _widget_token(request: Request) -> str:
+    return request.headers.get(WIDGET_HEADER, "")[:128]
+
+
+@router.post(
+    "/sessions",
+    response_model=SessionOut,
+    status_code=201,
+    dependencies=[Depends(limit("session_per_ip"))],
+)
 def new_session(body: SessionIn, services: ServicesDep, session: SessionDep) -> SessionOut:
     """Start a conversation; the token returned is the customer's key to it."""
     settings = services.settings
+    if body.customer_tier:
+        raise Forbidden("customer_tier is set by the bank's systems, not by the customer.")
     token, conversation = start_session(
         session,
         services.pseudonymizer,
@@ -66,6 +78,7 @@ async def preview(body: TextIn, _: WidgetDep, services: ServicesDep, settings: S
 
 @router.post(
     "/messages",
+    dependencies=[Depends(limit("chat_per_session", _widget_token)), Depends(limit("chat_per_ip"))],
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "meta, token…, done events"}},
 )
