@@ -44,7 +44,6 @@ async def chat(
             issued, conversation = start_session(
                 session, services.pseudonymizer, settings.widget_token_ttl_hours
             )
-            session.commit()
             conversation_id = conversation.id
     message = IncomingMessage(
         text=body.text,
