@@ -113,7 +113,7 @@
 
   // The widget shows sources as a link row, so the "参考来源：《…》" line the text channels need is cut
   // from the bubble (also while it streams in: a trailing partial label is held back).
-  const SOURCE_LINE = /\n(参考来源|Sources)[：:][^\n]*$/;
+  const SOURCE_LINE = /\n(参考来源|Sources)[：:][^\n]*(?=\n|$)/g;
   function withoutSourceLine(text) {
     const cut = text.replace(SOURCE_LINE, "");
     const nl = cut.lastIndexOf("\n");
