@@ -44,6 +44,9 @@ _UNANSWERED = {"fallback", "handoff"}
 _SOURCE_LINE = re.compile(r"\n?(?:参考来源|Sources)[：:][^\n]*")
 
 
+SERVICE_TZ: tzinfo = ZoneInfo("Asia/Shanghai")
+
+
 @dataclass(frozen=True)
 class Passage:
     """A retrieved passage: the best one drafts the suggested reply."""
@@ -199,7 +202,7 @@ def build_summary(
     private_followup: bool,
     passages: Sequence[Passage] = (),
     now: datetime | None = None,
-    tz: tzinfo = ZoneInfo("Asia/Shanghai"),
+    tz: tzinfo = SERVICE_TZ,
 ) -> dict[str, Any]:
     """The summary stored with the handoff. `history` ends with the current (maybe unsaved) message;
     `question` is its redacted text; `passages` are what retrieval found for the unanswered question;

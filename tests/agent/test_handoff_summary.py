@@ -23,11 +23,13 @@ def classification(intent: Intent = Intent.HUMAN, sentiment: float = 0.0) -> Cla
     )
 
 
-FEE_SOURCE = [{"title": "信用卡年费是多少？怎么免年费？", "source": "/v1/sources/faq-fee", "doc_id": "faq-fee"}]
+FEE_TITLE = "信用卡年费是多少？怎么免年费？"
+FEE_SOURCE = [{"title": FEE_TITLE, "source": "/v1/sources/faq-fee", "doc_id": "faq-fee"}]
 HISTORY = [
     msg("customer", "信用卡年费多少？", 0, intent="faq", action="answer"),
     msg(
-        "bot", "青禾标准卡年费100元，首年免年费。刷卡满6次免次年年费。\n参考来源：《信用卡年费是多少？怎么免年费？》",
+        "bot",
+        f"青禾标准卡年费100元，首年免年费。刷卡满6次免次年年费。\n参考来源：《{FEE_TITLE}》",
         0, action="answer", citations=FEE_SOURCE, feedback="not_helpful", feedback_comment="我的是白金卡",
     ),
     msg("customer", "白金卡年费能不能用积分抵扣？我的手机<PHONE_1>", 3, intent="faq", action="fallback"),
@@ -79,7 +81,7 @@ def test_one_line_per_bot_answer_with_time_source_and_rating() -> None:
 def test_tried_placeholders_tier_and_timestamps() -> None:
     s = summary(HISTORY)
     assert s["tried"] == [
-        "问“信用卡年费多少？” → 机器人已答复（《信用卡年费是多少？怎么免年费？》），客户评价没帮助：我的是白金卡",
+        f"问“信用卡年费多少？” → 机器人已答复（《{FEE_TITLE}》），客户评价没帮助：我的是白金卡",
         "问“白金卡年费能不能用积分抵扣？” → 机器人无法回答",
     ]
     assert s["placeholders"] == ["<PHONE_1>"]
@@ -90,7 +92,7 @@ def test_tried_placeholders_tier_and_timestamps() -> None:
 def test_suggested_reply_is_drafted_from_the_best_passage_without_placeholders() -> None:
     passages = [
         Passage("信用卡积分规则", "积分可兑换礼品。", 0.41),
-        Passage("白金卡权益", "白金卡年费800元，可用8万积分抵扣当年年费。积分抵扣需在App申请。其他说明。", 0.83),
+        Passage("白金卡权益", "白金卡年费800元，可用8万积分抵扣当年年费。需在App申请。其他说明。", 0.83),
     ]
     s = summary(HISTORY, passages=passages)
     reply = s["suggested_reply"]
