@@ -118,18 +118,34 @@
     const sum = section("摘要");
     const dl = el("dl");
     const add = (k, v) => { if (v) dl.append(el("dt", "", k), el("dd", "", v)); };
-    add("客户问题", h.summary.question);
+    add("客户问题", h.summary.question + (h.summary.question_at ? `（${clock(h.summary.question_at)}）` : ""));
+    if (h.summary.last_message && h.summary.last_message !== h.summary.question) add("最后一句", h.summary.last_message);
+    add("客户等级", h.summary.tier || h.customer_tier);
     add("建议下一步", h.summary.suggested_next_step);
-    add("机器人已答复", (h.summary.bot_answered || []).join("\n——\n") || "（无）");
+    add("机器人已答复", (h.summary.bot_answered || []).join("\n") || "（无）");
+    add("客户已尝试", (h.summary.tried || []).join("\n"));
+    add("脱敏信息", (h.summary.placeholders || []).join("、"));
     add("SLA", `首次响应截止 ${new Date(h.sla.first_response_due).toLocaleString("zh-CN")}；解决截止 ${new Date(h.sla.resolution_due).toLocaleString("zh-CN")}`);
     sum.append(dl);
+    if (h.summary.suggested_reply) {
+      const box = el("div", "suggested");
+      box.append(el("p", "suggested-label", "建议回复" + (h.summary.suggested_reply_source ? `（依据《${h.summary.suggested_reply_source}》）` : "")),
+        el("p", "suggested-text", h.summary.suggested_reply));
+      if (mine) {
+        const use = el("button", "ghost small", "填入回复框"); use.type = "button"; use.id = "use-suggested";
+        use.onclick = () => { const ta = $("reply-text"); if (ta) { ta.value = h.summary.suggested_reply; ta.focus(); } };
+        box.append(use);
+      }
+      sum.append(box);
+    }
     d.append(sum);
 
     const tr = section("对话记录（已脱敏）");
     const log = el("ol", "transcript");
     h.messages.forEach((m) => {
       const li = el("li", "tm " + m.role);
-      li.append(el("span", "tm-role", LABELS.role[m.role] || m.role), el("p", "tm-text", m.text));
+      li.append(el("span", "tm-role", (LABELS.role[m.role] || m.role) + (m.author_name ? ` ${m.author_name}` : "")),
+        el("time", "tm-at", clock(m.created_at)), el("p", "tm-text", m.text));
       if (m.feedback) li.append(el("span", "tm-fb", m.feedback === "helpful" ? "客户反馈：有帮助" : "客户反馈：没帮助"));
       log.append(li);
     });
@@ -184,6 +200,12 @@
     sending.forEach((id) => { const f = $(id) && $(id).form; if (f) f.querySelector("button").disabled = true; });
   }
 
+  function clock(iso) {
+    const d = new Date(iso);
+    const same = d.toDateString() === new Date().toDateString();
+    return same ? d.toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" })
+      : d.toLocaleString("zh-CN", { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
   function claimer(h) { return h.claimed_by_name || h.claimed_by; }
 
   // Send the text of one box once: the button stays disabled while the request runs (also across the
