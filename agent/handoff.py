@@ -17,8 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agent.classify import Classification, Intent
-from agent.models import Message
 from agent.prompts import SUGGESTED_NEXT_STEP
+from agent.state import TranscriptLine
 from privacy.entities import PLACEHOLDER_RE
 
 CATEGORY = {
@@ -84,7 +84,7 @@ def is_filler(text: str, intent: str | None = None) -> bool:
     return left < 1 if intent in _SUBSTANTIVE_INTENTS else left < 3
 
 
-def unanswered_question(history: Sequence[Message]) -> Message | None:
+def unanswered_question(history: Sequence[TranscriptLine]) -> TranscriptLine | None:
     """The customer message the case is about: the latest substantive one the bot did not answer, else the
     latest substantive one (answered, but the customer still wants a person), else None."""
     customer = [m for m in history if m.role == "customer" and not is_filler(m.text, m.intent)]
@@ -96,25 +96,25 @@ def unanswered_question(history: Sequence[Message]) -> Message | None:
     return customer[-1] if customer else None
 
 
-def _reply_after(history: Sequence[Message]) -> dict[int, Message]:
+def _reply_after(history: Sequence[TranscriptLine]) -> dict[int, TranscriptLine]:
     """The bot message right after each customer message (keyed by object id: pending ones have no id)."""
-    out: dict[int, Message] = {}
+    out: dict[int, TranscriptLine] = {}
     for before, after in zip(history, history[1:], strict=False):
         if before.role == "customer" and after.role == "bot":
             out[id(before)] = after
     return out
 
 
-def _at(m: Message, now: datetime) -> datetime:
+def _at(m: TranscriptLine, now: datetime) -> datetime:
     at = m.created_at or now
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def _titles(m: Message) -> list[str]:
-    return list(dict.fromkeys(str(c.get("title", "")) for c in (m.citations or []) if c.get("title")))
+def _titles(m: TranscriptLine) -> list[str]:
+    return list(dict.fromkeys(str(c.get("title", "")) for c in m.citations if c.get("title")))
 
 
-def bot_answer_lines(history: Sequence[Message], now: datetime) -> list[dict[str, Any]]:
+def bot_answer_lines(history: Sequence[TranscriptLine], now: datetime) -> list[dict[str, Any]]:
     """One entry per bot answer: when, a short form of what it said, its sources, the customer's rating."""
     lines = []
     for m in history:
@@ -139,7 +139,7 @@ def _line(entry: dict[str, Any], tz: tzinfo) -> str:
     return f"{hhmm} {entry['text']}{source}{rated}"
 
 
-def customer_tried(history: Sequence[Message]) -> list[str]:
+def customer_tried(history: Sequence[TranscriptLine]) -> list[str]:
     """What the customer already asked and got, in one line each (so the agent does not repeat it)."""
     after = _reply_after(history)
     tried = []
@@ -162,7 +162,7 @@ def customer_tried(history: Sequence[Message]) -> list[str]:
     return tried
 
 
-def placeholders(history: Sequence[Message]) -> list[str]:
+def placeholders(history: Sequence[TranscriptLine]) -> list[str]:
     """Masked personal data the customer gave, first mention first (the agent may reveal one, audited)."""
     found: dict[str, None] = {}
     for m in history:
@@ -198,7 +198,7 @@ def build_summary(
     reason: str,
     classification: Classification,
     question: str,
-    history: Sequence[Message],
+    history: Sequence[TranscriptLine],
     private_followup: bool,
     passages: Sequence[Passage] = (),
     now: datetime | None = None,

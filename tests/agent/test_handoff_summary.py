@@ -7,13 +7,15 @@ from typing import Any
 
 from agent.classify import Classification, Intent
 from agent.handoff import Passage, build_summary, draft_reply, is_filler, unanswered_question
-from agent.models import Message
+from agent.state import TranscriptLine
 
 T0 = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
-def msg(role: str, text: str, minute: int, **fields: Any) -> Message:
-    return Message(role=role, text=text, created_at=T0 + timedelta(minutes=minute), **fields)
+def msg(role: str, text: str, minute: int, **fields: Any) -> TranscriptLine:
+    if "citations" in fields:
+        fields["citations"] = tuple(fields["citations"])
+    return TranscriptLine(role=role, text=text, created_at=T0 + timedelta(minutes=minute), **fields)
 
 
 def classification(intent: Intent = Intent.HUMAN, sentiment: float = 0.0) -> Classification:
@@ -38,7 +40,7 @@ HISTORY = [
 ]
 
 
-def summary(history: list[Message], **kw: Any) -> dict[str, Any]:
+def summary(history: list[TranscriptLine], **kw: Any) -> dict[str, Any]:
     args: dict[str, Any] = {
         "customer_ref": "C123", "customer_tier": "vip", "channel": "web", "group_id": None,
         "reason": "human_request", "classification": classification(), "question": history[-1].text,
@@ -65,7 +67,7 @@ def test_fillers_and_short_real_messages() -> None:
         assert is_filler(text), text
     assert not is_filler("我要投诉", "complaint")
     assert not is_filler("房贷能提前还吗")
-    pending = Message(role="customer", text="人工")  # the current message, unsaved: no intent, no time
+    pending = TranscriptLine(role="customer", text="人工")  # no intent, no time
     assert unanswered_question([pending]) is None
 
 

@@ -94,7 +94,7 @@ def test_remaining_time_on_a_business_clock_ignores_the_night() -> None:
     assert status.first_response.state == TimerState.RUNNING
 
 
-def test_alerts_are_found_once_most_pressing_first_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+def test_alerts_are_found_once_most_pressing_first_and_logged() -> None:
     policy = SlaPolicy()
     cases = [
         SlaCase("ho-normal", "normal", None, THU_10 - timedelta(hours=30)),  # first response breached
@@ -107,11 +107,18 @@ def test_alerts_are_found_once_most_pressing_first_and_logged(caplog: pytest.Log
         ("ho-normal", Timer.FIRST_RESPONSE, TimerState.BREACHED),
         ("ho-urgent", Timer.FIRST_RESPONSE, TimerState.WARNING),
     ]
-    with caplog.at_level(logging.WARNING, logger="bankcs.sla"):
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("bankcs.sla")
+    logger.addHandler(handler)
+    try:
         sent = dispatch(LogAlertSender(), found)
+    finally:
+        logger.removeHandler(handler)
     assert sent == found
-    assert [r.levelno for r in caplog.records] == [logging.ERROR, logging.WARNING]
-    assert "ho-normal 首次响应已超时" in caplog.records[0].getMessage()
+    assert [r.levelno for r in records] == [logging.ERROR, logging.WARNING]
+    assert "ho-normal 首次响应已超时" in records[0].getMessage()
     again = alerts_due(policy, cases, THU_10 + timedelta(minutes=1), [a.key for a in sent])
     assert again == []
 
