@@ -26,6 +26,7 @@ from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
 from services.conversations import ConversationService
 from services.handoffs import HandoffDesk
+from services.sla import SlaPolicy, policy_from_settings
 from storage.engine import build_engine
 from storage.migrations import upgrade
 
@@ -49,6 +50,7 @@ class Services:
     handoffs: HandoffDesk
     dispatcher: Dispatcher  # domain events: services publish, listeners react
     events: EventBus  # topic bus behind the SSE streams (fed by listeners in api/)
+    sla: SlaPolicy  # service-level targets by priority and tier, on the service team's calendar
 
     def close(self) -> None:
         self.engine.dispose()
@@ -128,4 +130,5 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         handoffs=HandoffDesk(dispatcher, redactor, vault),
         dispatcher=dispatcher,
         events=EventBus(),
+        sla=policy_from_settings(settings),
     )

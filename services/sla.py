@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from core.settings import Settings
+
 PRIORITIES: tuple[str, ...] = ("urgent", "high", "normal", "low")
 
 
@@ -239,3 +241,36 @@ def alerts_due(
                     found.append(alert)
     order = {TimerState.BREACHED: 0, TimerState.WARNING: 1}
     return sorted(found, key=lambda a: (order[a.state], PRIORITIES.index(a.priority), a.due))
+
+
+def policy_from_settings(settings: Settings) -> SlaPolicy:
+    """The deployment's policy: defaults, the 24 h / 48 h rule for normal and low, then overrides."""
+    targets = dict(DEFAULT_TARGETS)
+    for priority in ("normal", "low"):
+        targets[priority] = SlaTarget(
+            timedelta(hours=settings.sla_first_response_hours), timedelta(hours=settings.sla_resolution_hours)
+        )
+    for priority, values in settings.sla_targets.items():
+        if priority not in PRIORITIES:
+            raise ValueError(f"SLA_TARGETS: unknown priority {priority!r}")
+        base = targets[priority]
+        targets[priority] = SlaTarget(
+            timedelta(
+                minutes=float(values.get("first_response_minutes", base.first_response.total_seconds() / 60))
+            ),
+            timedelta(minutes=float(values.get("resolution_minutes", base.resolution.total_seconds() / 60))),
+            bool(values.get("business_hours", base.business_hours)),
+        )
+    calendar = BusinessCalendar(
+        tz=ZoneInfo(settings.service_timezone),
+        opens=time.fromisoformat(settings.business_opens),
+        closes=time.fromisoformat(settings.business_closes),
+        holidays=frozenset(settings.holidays),
+        workdays_extra=frozenset(settings.workdays_extra),
+    )
+    return SlaPolicy(
+        targets=targets,
+        tier_boost=dict(settings.sla_tier_boost),
+        calendar=calendar,
+        warn_at=settings.sla_warn_at,
+    )
