@@ -220,7 +220,10 @@
         if (!r.ok) return;
         await readSSE(r, (kind, data) => {
           if (kind === "ready") document.body.dataset.live = "1";
-          else if (kind === "staff_joined") { notice(t("joined", data.name)); unread(); }
+          else if (kind === "staff_joined") {
+            notice(t("joined", data.name)); unread();
+            if (lastWaiting) waiting({ ...lastWaiting, status: "claimed", queue_position: null, staff_name: data.name });
+          }
           else if (kind === "staff_message") { staffTyping(null); bubble("staff", data.text, data.name || t("staff")); unread(); }
           else if (kind === "staff_typing") staffTyping(data.name || t("staff"));
           else if (kind === "staff_left") { staffTyping(null); notice(t("left")); }
@@ -240,7 +243,9 @@
   }
 
   // The waiting status above the composer, from the API's `waiting` object (null: not with a person).
+  let lastWaiting = null;
   function waiting(w) {
+    lastWaiting = w;
     const bar = $("waiting");
     bar.dataset.handoffId = w ? w.handoff_id : "";
     if (!w) { bar.hidden = true; bar.replaceChildren(); return; }
