@@ -59,7 +59,8 @@ def test_a_second_agent_sees_who_claimed_the_case_and_no_claim_button(
     handoff_id = _handoff(live_url, "我要投诉，信用卡被重复扣了两次年费！")
     first, token = make_staff("agent")
     with httpx.Client(base_url=live_url) as client:
-        assert client.post(f"/v1/handoffs/{handoff_id}/claim", json={}, headers=bearer(token)).status_code == 200
+        claimed = client.post(f"/v1/handoffs/{handoff_id}/claim", json={}, headers=bearer(token))
+        assert claimed.status_code == 200
     second, _ = make_staff("agent")
     page = new_page()
     sign_in(page, live_url, second)

@@ -19,7 +19,8 @@ _ORDER_PROBE = """
 window.__order = [];
 new MutationObserver(() => {
   const typing = !!document.querySelector('.msg.typing');
-  const text = [...document.querySelectorAll('.msg.bot .bubble')].some((b) => b.textContent && b.closest('[data-done]') === null && !b.closest('.typing'));
+  const text = [...document.querySelectorAll('.msg.bot .bubble')]
+    .some((b) => b.textContent && b.closest('[data-done]') === null && !b.closest('.typing'));
   const last = window.__order[window.__order.length - 1];
   const now = typing ? 'typing' : text ? 'text' : null;
   if (now && now !== last) window.__order.push(now);
