@@ -108,8 +108,12 @@ def test_alerts_are_found_once_most_pressing_first_and_logged() -> None:
         ("ho-urgent", Timer.FIRST_RESPONSE, TimerState.WARNING),
     ]
     records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
     logger = logging.getLogger("bankcs.sla")
     logger.addHandler(handler)
     try:
