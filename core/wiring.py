@@ -18,6 +18,9 @@ from agent.classify import MessageClassifier
 from agent.identity import Pseudonymizer
 from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder
+from channels.wecom.config import WeComSettings
+from channels.wecom.runtime import WeComRuntime, build_wecom
+from core.files import create_private
 from core.settings import Settings
 from events.bus import EventBus
 from events.dispatch import Dispatcher
@@ -51,8 +54,11 @@ class Services:
     dispatcher: Dispatcher  # domain events: services publish, listeners react
     events: EventBus  # topic bus behind the SSE streams (fed by listeners in api/)
     sla: SlaPolicy  # service-level targets by priority and tier, on the service team's calendar
+    wecom: WeComRuntime | None = None  # the WeCom channel, when WECOM_CORP_ID is set
 
     def close(self) -> None:
+        if self.wecom is not None:
+            self.wecom.close()
         self.engine.dispose()
 
 
@@ -61,18 +67,17 @@ def vault_key(settings: Settings) -> str:
     if settings.vault_key:
         return settings.vault_key
     path = Path(settings.data_dir) / "vault.key"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = generate_key()
-    path.write_text(key)
-    path.chmod(0o600)
+    if not create_private(path, key):
+        return path.read_text().strip()
     log.warning("generated a development vault key at %s; set VAULT_KEY in production", path)
     return key
 
 
 def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
-    embedder = embedder or build_embedder(settings.embedder, settings.embedder_model_path)
+    embedder = embedder or build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
+    )
     store = build_store(
         path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
     )
@@ -93,7 +98,9 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         score_threshold=settings.pii_score_threshold,
         allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
     )
-    embedder = build_embedder(settings.embedder, settings.embedder_model_path)
+    embedder = build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
+    )
     knowledge = build_knowledge(settings, embedder)
     classifier = MessageClassifier(embedder)
     responder = responder or build_responder(settings)
@@ -114,6 +121,20 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
     conversations = ConversationService(
         sessions=sessions, agent=agent, pseudonymizer=pseudonymizer, events=dispatcher
     )
+    handoffs = HandoffDesk(dispatcher, redactor, vault)
+    wecom_settings = WeComSettings.from_settings(settings)
+    wecom = (
+        build_wecom(
+            wecom_settings,
+            sessions=sessions,
+            conversations=conversations,
+            pseudonymizer=pseudonymizer,
+            redactor=redactor,
+            events=dispatcher,
+        )
+        if wecom_settings
+        else None
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -127,8 +148,9 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         agent=agent,
         pseudonymizer=pseudonymizer,
         conversations=conversations,
-        handoffs=HandoffDesk(dispatcher, redactor, vault),
+        handoffs=handoffs,
         dispatcher=dispatcher,
         events=EventBus(),
         sla=policy_from_settings(settings),
+        wecom=wecom,
     )
