@@ -20,6 +20,9 @@ class SlaOut(BaseModel):
     resolution_due: datetime
     first_response_breached: bool
     resolution_breached: bool
+    priority: str = Field(description="SLA priority: the urgency, raised one level for priority tiers")
+    first_response_state: str = Field(description="running | warning | breached | met | missed")
+    resolution_state: str = Field(description="running | warning | breached | met | missed")
 
 
 class QueueItemOut(BaseModel):
@@ -34,6 +37,7 @@ class QueueItemOut(BaseModel):
     channel: str
     question: str
     claimed_by: str | None
+    claimed_by_name: str | None = Field(default=None, description="The claimer's display name")
     created_at: datetime
     sla: SlaOut
 

@@ -87,6 +87,18 @@ class MessageOut(BaseModel):
     citations: list[dict[str, Any]]
     feedback: str | None = None
     created_at: datetime
+    author_name: str | None = Field(default=None, description="Staff messages: the author's display name")
+
+
+class WaitingOut(BaseModel):
+    """While a person is (to be) on the case: what the customer's widget shows."""
+
+    handoff_id: str
+    status: str = Field(description="open (in the queue) | claimed (a person is on it)")
+    queue_position: int | None = Field(description="1 = next to be picked up; null once claimed")
+    first_response_due: datetime | None = Field(description="From the SLA policy; null once staff replied")
+    expected_first_response_s: int | None = Field(description="Seconds from now to first_response_due")
+    staff_name: str | None = Field(description="Display name of the staff member on the case")
 
 
 class ConversationOut(BaseModel):
@@ -100,6 +112,7 @@ class ConversationOut(BaseModel):
     mode: str
     created_at: datetime
     messages: list[MessageOut]
+    waiting: WaitingOut | None = None
 
 
 class HealthOut(BaseModel):

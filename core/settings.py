@@ -6,6 +6,7 @@ Lower layers (privacy/, knowledge/) never read settings themselves: the builders
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -87,9 +88,23 @@ class Settings(BaseSettings):
     upload_parse_memory_mb: int = 1024
 
     # Handoff console: service-level targets, and customer tiers served first (most important first)
-    sla_first_response_hours: float = 24.0
+    sla_first_response_hours: float = 24.0  # normal and low priority (the bank's 24 h / 48 h rule)
     sla_resolution_hours: float = 48.0
+    # Per priority overrides, e.g. {"urgent": {"first_response_minutes": 10, "resolution_minutes": 240,
+    # "business_hours": false}}; unset priorities keep services.sla's defaults (urgent 15 min / 4 h 24/7,
+    # high 1 h / 24 h in business hours).
+    sla_targets: dict[str, dict[str, float | bool]] = Field(default_factory=dict)
+    sla_tier_boost: dict[str, int] = Field(default_factory=lambda: {"private": 1, "vip": 1})
+    sla_warn_at: float = Field(default=0.75, gt=0, lt=1)  # share of a target used up before it warns
+    service_timezone: str = "Asia/Shanghai"
+    business_opens: str = "09:00"
+    business_closes: str = "17:30"
+    holidays: list[date] = Field(default_factory=list)  # weekdays closed
+    workdays_extra: list[date] = Field(default_factory=list)  # weekend days open (调休)
     priority_tiers: list[str] = Field(default_factory=lambda: ["private", "vip", "premium"])
+    # Signed customer tiers (services.tiers): the bank's site signs (customer id, tier) with this secret;
+    # without it every tier a client sends is ignored.
+    tier_secret: str | None = None
 
     # WeCom (企业微信): off unless WECOM_CORP_ID is set. Credentials are SecretStr: never printed or logged.
     # See channels/wecom/README.md ("Connecting WeCom").

@@ -30,6 +30,7 @@ from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
 from services.conversations import ConversationService
 from services.handoffs import HandoffDesk
+from services.sla import SlaPolicy, policy_from_settings
 from storage.engine import build_engine
 from storage.migrations import upgrade
 
@@ -53,6 +54,7 @@ class Services:
     handoffs: HandoffDesk
     dispatcher: Dispatcher  # domain events: services publish, listeners react
     events: TopicBus  # topic bus behind the SSE streams (fed by listeners in api/); Redis with REDIS_URL
+    sla: SlaPolicy  # service-level targets by priority and tier, on the service team's calendar
     wecom: WeComRuntime | None = None  # the WeCom channel, when WECOM_CORP_ID is set
 
     def close(self) -> None:
@@ -180,5 +182,6 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         handoffs=handoffs,
         dispatcher=dispatcher,
         events=build_topic_bus(settings),
+        sla=policy_from_settings(settings),
         wecom=wecom,
     )

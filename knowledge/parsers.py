@@ -207,7 +207,8 @@ def _docx_text(name: str, data: bytes, limits: ParseLimits) -> tuple[str | None,
         if style == "Title" or (level == 1 and title is None):
             title = title or text
             continue
-        lines.append(f"{'#' * level} {text}" if level else text)
+        # The title is the document's H1, so Word's "Heading N" sits one level below it.
+        lines.append(f"{'#' * min(level + 1, 6)} {text}" if level else text)
     for table in doc.tables:
         for row in table.rows:
             lines.append(" | ".join(cell.text.strip() for cell in row.cells))
@@ -215,8 +216,9 @@ def _docx_text(name: str, data: bytes, limits: ParseLimits) -> tuple[str | None,
 
 
 def _heading_level(style: str) -> int:
+    """N for Word's "Heading N", 0 for any other style."""
     match = re.match(r"Heading (\d)", style)
-    return min(int(match.group(1)) + 1, 6) if match else 0
+    return int(match.group(1)) if match else 0
 
 
 def _html_text(name: str, data: bytes) -> tuple[str | None, str]:

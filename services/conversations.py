@@ -35,11 +35,12 @@ from agent.state import (
     TurnOutcome,
 )
 from core import metrics
+from core.clock import aware
 from core.status import ConversationMode, Role
 from events.dispatch import Publisher
 from events.domain import CustomerMessaged, HandoffOpened
 from storage import repository
-from storage.models import Conversation, Handoff
+from storage.models import Conversation, Handoff, Message
 
 log = logging.getLogger(__name__)
 
@@ -155,10 +156,7 @@ class ConversationService:
                 mentions=message.mentions,
                 mode=ConversationMode(conversation.mode),
                 state=ConversationState.from_json(conversation.state),
-                transcript=tuple(
-                    TranscriptLine(m.role, m.text, m.action)
-                    for m in repository.transcript(session, conversation_id)
-                ),
+                transcript=tuple(_line(m) for m in repository.transcript(session, conversation_id)),
                 open_handoff=(
                     OpenHandoff(waiting.id, waiting.reason, waiting.urgency, dict(waiting.summary))
                     if waiting
@@ -226,6 +224,19 @@ class KeyedLocks:
 def read_conversation(session: Session, conversation_id: str) -> Conversation | None:
     """The conversation with its (redacted) messages, for staff or the customer it belongs to."""
     return repository.find_conversation(session, conversation_id)
+
+
+def _line(m: Message) -> TranscriptLine:
+    return TranscriptLine(
+        m.role,
+        m.text,
+        m.action,
+        intent=m.intent,
+        created_at=aware(m.created_at),
+        citations=tuple(m.citations or ()),
+        feedback=m.feedback,
+        feedback_comment=m.feedback_comment,
+    )
 
 
 def _conversation(session: Session, conversation_id: str) -> Conversation:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.status import ACTIVE_HANDOFF
-from storage.models import Conversation, Handoff, Message
+from storage.models import Conversation, Handoff, Message, StaffUser
 
 
 def find_conversation(session: Session, conversation_id: str) -> Conversation | None:
@@ -56,3 +56,17 @@ def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
         Handoff.conversation_id == conversation_id, Handoff.status.in_(ACTIVE_HANDOFF)
     )
     return session.scalars(stmt).first()
+
+
+def staff_by_username(session: Session, username: str) -> StaffUser | None:
+    return session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def display_names(session: Session, usernames: Sequence[str]) -> dict[str, str]:
+    """username → display name, for showing staff to customers (never the login name)."""
+    if not usernames:
+        return {}
+    rows = session.execute(
+        select(StaffUser.username, StaffUser.display_name).where(StaffUser.username.in_(set(usernames)))
+    )
+    return {row.username: row.display_name for row in rows}
