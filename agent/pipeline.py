@@ -9,12 +9,13 @@ and the raw text exists only in `Agent.redact`'s argument.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from agent.classify import Classification, Intent, MessageClassifier
 from agent.compliance import check_answer
 from agent.group import is_addressed, is_mentioned
-from agent.handoff import CATEGORY, build_summary, urgency_for
+from agent.handoff import CATEGORY, Passage, build_summary, unanswered_question, urgency_for
 from agent.prompts import (
     ANSWER_LEAD_EN,
     FALLBACK,
@@ -211,6 +212,9 @@ class Agent:
         if not reason:
             return None
         private = route.action == Action.PRIVATE_FOLLOWUP
+        history = ctx.transcript
+        if history and history[-1].role == "customer":  # the current message: triaged just now
+            history = (*history[:-1], replace(history[-1], intent=str(c.intent)))
         summary = build_summary(
             customer_ref=ctx.customer_ref,
             customer_tier=ctx.customer_tier,
@@ -219,8 +223,9 @@ class Agent:
             reason=reason,
             classification=c,
             question=message.text,
-            history=ctx.transcript,
+            history=history,
             private_followup=private,
+            passages=self._passages(history, message, route),
         )
         low = reason == LOW_CONFIDENCE
         urgency = "low" if low else urgency_for(reason, c)
@@ -241,6 +246,20 @@ class Agent:
             private_followup=private,
             summary=summary,
         )
+
+    def _passages(
+        self, history: Sequence[TranscriptLine], message: RedactedMessage, route: Route
+    ) -> list[Passage]:
+        """Passages for the staff's suggested reply: for the question the case is about."""
+        asked = unanswered_question(history)
+        query = asked.text if asked is not None else message.text
+        retrieval = route.retrieval if route.retrieval is not None and query == message.text else None
+        if retrieval is None:
+            retrieval = self.knowledge.search(query, k=self.config.retrieval_k)
+        return [
+            Passage(h.chunk.title, _passage_body(h.chunk.text), h.score, h.chunk.doc_id)
+            for h in retrieval.hits[:3]
+        ]
 
     def reply(
         self,
@@ -291,3 +310,11 @@ def human_mode_announced(transcript: tuple[TranscriptLine, ...]) -> bool:
         if line.role == Role.BOT:
             return line.action == Action.HUMAN_MODE
     return False
+
+
+def _passage_body(text: str) -> str:
+    """A chunk's text without what retrieval needs but a reply does not: the FAQ's question, an
+    article chunk's "title > heading" line."""
+    if text.startswith("问：") and "\n答：" in text:
+        return text.split("\n答：", 1)[1]
+    return text.split("\n", 1)[1] if "\n" in text else text

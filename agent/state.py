@@ -8,13 +8,14 @@ the conversation; `TurnOutcome` is what the pipeline decided; `AgentReply` is wh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from agent.conversation_state import ConversationState
 from core.status import ConversationMode
 
-Channel = Literal["web", "group"]
+Channel = Literal["web", "group", "wecom"]  # "wecom": 微信客服, one-to-one like the web widget
 
 
 class Action(StrEnum):
@@ -69,6 +70,11 @@ class TranscriptLine:
     role: str  # "customer" | "bot" | "staff" | "system"
     text: str  # redacted
     action: str | None = None
+    intent: str | None = None
+    created_at: datetime | None = None
+    citations: tuple[dict[str, Any], ...] = ()  # bot answers: {"title", "source", "doc_id", ...}
+    feedback: str | None = None  # bot answers: "helpful" | "not_helpful"
+    feedback_comment: str | None = None  # redacted
 
 
 @dataclass(frozen=True)

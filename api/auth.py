@@ -2,7 +2,8 @@
 
 A staff request carries `Authorization: Bearer <token>` (API clients) or the `staff_token` cookie set at
 login (the console pages; SameSite=Strict, HttpOnly). Roles: agent (handoffs), editor (knowledge base),
-admin (everything, staff accounts, audit trail).
+admin (everything, staff accounts, audit trail), connector (a server-side integration: the group-chat
+bridge posting customer messages and reading the outbox, an API client continuing conversations).
 
 Customers carry a widget token (`X-Widget-Token`) bound to one conversation.
 """
@@ -10,12 +11,14 @@ Customers carry a widget token (`X-Widget-Token`) bound to one conversation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from api.deps import SessionDep
 from api.errors import Forbidden, Unauthorized
+from core.status import StaffRole
 from services.staff import resolve_token
 from services.widget_sessions import conversation_for
 from storage.models import StaffUser
@@ -48,16 +51,17 @@ def require_roles(*roles: str) -> Callable[[StaffUser], StaffUser]:
     """A dependency admitting staff with one of `roles` (admins always pass)."""
 
     def check(user: StaffDep) -> StaffUser:
-        if user.role != "admin" and user.role not in roles:
+        if user.role != StaffRole.ADMIN and user.role not in roles:
             raise Forbidden(f"This needs the role {' or '.join(roles)}; you are {user.role}.")
         return user
 
     return check
 
 
-AgentStaffDep = Annotated[StaffUser, Depends(require_roles("agent"))]
-EditorDep = Annotated[StaffUser, Depends(require_roles("editor"))]
-AdminDep = Annotated[StaffUser, Depends(require_roles("admin"))]
+AgentStaffDep = Annotated[StaffUser, Depends(require_roles(StaffRole.AGENT))]
+ConnectorDep = Annotated[StaffUser, Depends(require_roles(StaffRole.CONNECTOR))]
+EditorDep = Annotated[StaffUser, Depends(require_roles(StaffRole.EDITOR))]
+AdminDep = Annotated[StaffUser, Depends(require_roles(StaffRole.ADMIN))]
 
 
 WIDGET_HEADER = "x-widget-token"
@@ -85,7 +89,7 @@ def conversation_reader(request: Request, session: SessionDep) -> Callable[[str]
     owned = conversation_for(session, widget_token) if widget_token else None
 
     def check(conversation_id: str) -> None:
-        if staff is not None and staff.role in ("agent", "admin"):
+        if staff is not None and staff.role in (StaffRole.AGENT, StaffRole.ADMIN):
             return
         if owned == conversation_id:
             return
@@ -97,3 +101,32 @@ def conversation_reader(request: Request, session: SessionDep) -> Callable[[str]
 
 
 ConversationReaderDep = Annotated[Callable[[str], None], Depends(conversation_reader)]
+
+
+@dataclass(frozen=True)
+class ChatCaller:
+    """Who posts to `/v1/chat`: a connector (bank side: may name any conversation, set tiers and
+    customer ids), or a customer holding the widget token of `conversation_id` (or of nothing yet)."""
+
+    connector: StaffUser | None
+    conversation_id: str | None
+
+    def may_write(self, conversation_id: str) -> bool:
+        return self.connector is not None or self.conversation_id == conversation_id
+
+
+def chat_caller(request: Request, session: SessionDep) -> ChatCaller:
+    staff_token = request_token(request)
+    staff = resolve_token(session, staff_token) if staff_token else None
+    if staff_token and staff is None:
+        raise Unauthorized("The token is invalid or has expired; sign in again.")
+    if staff is not None and staff.role not in ("connector", "admin"):
+        raise Forbidden(f"Posting customer messages needs the role connector; you are {staff.role}.")
+    widget_token = request.headers.get(WIDGET_HEADER, "").strip()
+    owned = conversation_for(session, widget_token) if widget_token else None
+    if widget_token and owned is None:
+        raise Unauthorized("The widget session is invalid or has expired; start a new one.")
+    return ChatCaller(staff, owned)
+
+
+ChatCallerDep = Annotated[ChatCaller, Depends(chat_caller)]

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas import MessageOut
+from api.security import CleanText
 
 Outcome = Literal[
     "answered", "resolved_by_phone", "account_action", "complaint_registered", "no_response", "other"
@@ -19,6 +20,9 @@ class SlaOut(BaseModel):
     resolution_due: datetime
     first_response_breached: bool
     resolution_breached: bool
+    priority: str = Field(description="SLA priority: the urgency, raised one level for priority tiers")
+    first_response_state: str = Field(description="running | warning | breached | met | missed")
+    resolution_state: str = Field(description="running | warning | breached | met | missed")
 
 
 class QueueItemOut(BaseModel):
@@ -33,6 +37,7 @@ class QueueItemOut(BaseModel):
     channel: str
     question: str
     claimed_by: str | None
+    claimed_by_name: str | None = Field(default=None, description="The claimer's display name")
     created_at: datetime
     sla: SlaOut
 
@@ -59,14 +64,14 @@ class HandoffDetailOut(QueueItemOut):
 class StaffTextIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    text: str = Field(min_length=1, max_length=2000)
+    text: CleanText = Field(min_length=1, max_length=2000)
 
 
 class ResolveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: Outcome
-    note: str | None = Field(default=None, max_length=2000)
+    note: CleanText | None = Field(default=None, max_length=2000)
 
 
 class RevealIn(BaseModel):

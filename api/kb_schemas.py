@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.security import MAX_INT64
+from core.status import ChunkStatus, JobStatus, KbDocumentStatus
 from knowledge.parsers import DOC_ID
 
 Category = Literal["product", "fee", "rate", "howto", "education", "policy"]
@@ -52,7 +54,7 @@ class KbDocumentOut(BaseModel):
     title: str
     category: str
     source: str
-    status: str = Field(description="published | draft | published_with_draft")
+    status: KbDocumentStatus
     published_version: int | None
     draft_version: int | None
     updated_by: str
@@ -75,7 +77,7 @@ class KbDocumentDetail(KbDocumentOut):
 
 
 class RollbackIn(BaseModel):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_INT64)
 
 
 class PublishManyIn(BaseModel):
@@ -97,7 +99,7 @@ class JobOut(BaseModel):
 
     id: str
     filename: str
-    status: str = Field(description="queued | running | done | failed")
+    status: JobStatus
     total: int
     done: int
     doc_ids: list[str]
@@ -123,7 +125,7 @@ class TryHitOut(BaseModel):
     title: str
     text: str
     kind: str
-    status: str
+    status: ChunkStatus
     score: float
     dense: float
     sparse: float

@@ -8,12 +8,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.state import AgentReply
+from api.security import CleanText
 
 
 class ChatIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    text: str = Field(description="The customer's message, raw: it is redacted before anything else.")
+    text: CleanText = Field(description="The customer's message, raw: it is redacted before anything else.")
     conversation_id: str | None = Field(default=None, max_length=40)
     customer_id: str | None = Field(
         default=None, max_length=128, description="Channel user id, pseudonymised"
@@ -24,7 +25,7 @@ class ChatIn(BaseModel):
 class GroupMessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    text: str
+    text: CleanText
     sender_id: str = Field(min_length=1, max_length=128)
     mentions: list[str] = Field(default_factory=list, max_length=50)
     customer_tier: str | None = Field(default=None, max_length=32)
@@ -50,6 +51,11 @@ class ReplyOut(BaseModel):
     handoff_id: str | None
     message_id: str
     reply_message_id: str | None
+    widget_token: str | None = Field(
+        default=None,
+        description="Issued when a caller without credentials starts a conversation: send it as "
+        "X-Widget-Token (with this conversation_id) to continue it",
+    )
 
     @classmethod
     def from_reply(cls, r: AgentReply) -> ReplyOut:
@@ -81,6 +87,18 @@ class MessageOut(BaseModel):
     citations: list[dict[str, Any]]
     feedback: str | None = None
     created_at: datetime
+    author_name: str | None = Field(default=None, description="Staff messages: the author's display name")
+
+
+class WaitingOut(BaseModel):
+    """While a person is (to be) on the case: what the customer's widget shows."""
+
+    handoff_id: str
+    status: str = Field(description="open (in the queue) | claimed (a person is on it)")
+    queue_position: int | None = Field(description="1 = next to be picked up; null once claimed")
+    first_response_due: datetime | None = Field(description="From the SLA policy; null once staff replied")
+    expected_first_response_s: int | None = Field(description="Seconds from now to first_response_due")
+    staff_name: str | None = Field(description="Display name of the staff member on the case")
 
 
 class ConversationOut(BaseModel):
@@ -94,10 +112,15 @@ class ConversationOut(BaseModel):
     mode: str
     created_at: datetime
     messages: list[MessageOut]
+    waiting: WaitingOut | None = None
 
 
 class HealthOut(BaseModel):
     status: str
-    knowledge_chunks: int
     llm_backend: str
     embedder: str
+
+
+class ReadyOut(BaseModel):
+    status: str
+    checks: dict[str, dict[str, Any]]

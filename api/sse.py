@@ -7,13 +7,14 @@ miss an event published in between; a comment line every `keepalive_s` keeps pro
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
-from events.bus import EventBus
+from events.bus import TopicBus
 
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -26,12 +27,24 @@ def stream(events: AsyncIterator[str]) -> StreamingResponse:
     return StreamingResponse(events, media_type="text/event-stream", headers=HEADERS)
 
 
-def relay(request: Request, bus: EventBus, topic: str, keepalive_s: float = 15.0) -> StreamingResponse:
+def relay(
+    request: Request,
+    bus: TopicBus,
+    topic: str,
+    keepalive_s: float = 15.0,
+    still_allowed: Callable[[], bool] | None = None,
+) -> StreamingResponse:
+    """`still_allowed` (e.g. "the staff token is not revoked") is checked before anything is sent:
+    after a logout or a password change the stream ends with a `closed` event instead of relaying."""
+
     async def events() -> AsyncIterator[str]:
         with bus.subscribe(topic) as sub:
             yield format_event("ready", {})
             while not await request.is_disconnected():
                 event = await sub.next(keepalive_s)
+                if still_allowed is not None and not await run_in_threadpool(still_allowed):
+                    yield format_event("closed", {"reason": "signed_out"})
+                    return
                 yield ": keep-alive\n\n" if event is None else format_event(event.kind, event.data)
 
     return stream(events())

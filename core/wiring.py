@@ -18,14 +18,19 @@ from agent.classify import MessageClassifier
 from agent.identity import Pseudonymizer
 from agent.pipeline import Agent, AgentConfig
 from agent.responders import Responder, build_responder
+from channels.wecom.config import WeComSettings
+from channels.wecom.runtime import WeComRuntime, build_wecom
+from core.clock import utcnow
+from core.files import create_private
 from core.settings import Settings
-from events.bus import EventBus
+from events.bus import EventBus, TopicBus
 from events.dispatch import Dispatcher
 from knowledge import KnowledgeBase, build_embedder, build_store
 from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
 from services.conversations import ConversationService
 from services.handoffs import HandoffDesk
+from services.sla import SlaPolicy, policy_from_settings
 from storage.engine import build_engine
 from storage.migrations import upgrade
 
@@ -48,10 +53,26 @@ class Services:
     conversations: ConversationService
     handoffs: HandoffDesk
     dispatcher: Dispatcher  # domain events: services publish, listeners react
-    events: EventBus  # topic bus behind the SSE streams (fed by listeners in api/)
+    events: TopicBus  # topic bus behind the SSE streams (fed by listeners in api/); Redis with REDIS_URL
+    sla: SlaPolicy  # service-level targets by priority and tier, on the service team's calendar
+    wecom: WeComRuntime | None = None  # the WeCom channel, when WECOM_CORP_ID is set
 
     def close(self) -> None:
+        if self.wecom is not None:
+            self.wecom.close()
+        close_bus = getattr(self.events, "close", None)
+        if callable(close_bus):
+            close_bus()
         self.engine.dispose()
+
+
+def build_topic_bus(settings: Settings) -> TopicBus:
+    """In-process for one worker; through Redis pub/sub when several workers share `REDIS_URL`."""
+    if not settings.redis_url:
+        return EventBus()
+    from events.redis_bus import RedisTopicBus
+
+    return RedisTopicBus(settings.redis_url)
 
 
 def vault_key(settings: Settings) -> str:
@@ -59,24 +80,41 @@ def vault_key(settings: Settings) -> str:
     if settings.vault_key:
         return settings.vault_key
     path = Path(settings.data_dir) / "vault.key"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = generate_key()
-    path.write_text(key)
-    path.chmod(0o600)
+    if not create_private(path, key):
+        return path.read_text().strip()
     log.warning("generated a development vault key at %s; set VAULT_KEY in production", path)
     return key
 
 
 def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
-    embedder = embedder or build_embedder(settings.embedder, settings.embedder_model_path)
-    store = build_store(
-        path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
+    """The knowledge base. An embedded Chroma directory that cannot be opened (corrupted by a crash or
+    a full disk) is moved aside and started afresh: the index is derived data, and the app's startup
+    re-fills it from the catalog in SQL. A Chroma server that fails is an outage, not corruption."""
+    embedder = embedder or build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
     )
-    return KnowledgeBase(
-        store, embedder, dense_weight=settings.dense_weight, threshold=settings.answer_confidence
-    )
+
+    def open_knowledge() -> KnowledgeBase:
+        store = build_store(
+            path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
+        )
+        return KnowledgeBase(
+            store, embedder, dense_weight=settings.dense_weight, threshold=settings.answer_confidence
+        )
+
+    try:
+        return open_knowledge()
+    except Exception as exc:
+        if settings.chroma_url or not settings.chroma_dir.exists():
+            raise
+        aside = settings.chroma_dir.with_name(f"{settings.chroma_dir.name}.corrupt-{utcnow():%Y%m%dT%H%M%S}")
+        settings.chroma_dir.rename(aside)
+        log.error("the Chroma index could not be opened (%s); moved to %s", type(exc).__name__, aside)
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # chromadb keeps one client per path per process
+        return open_knowledge()
 
 
 def build_services(settings: Settings, responder: Responder | None = None) -> Services:
@@ -91,7 +129,9 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         score_threshold=settings.pii_score_threshold,
         allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
     )
-    embedder = build_embedder(settings.embedder, settings.embedder_model_path)
+    embedder = build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
+    )
     knowledge = build_knowledge(settings, embedder)
     classifier = MessageClassifier(embedder)
     responder = responder or build_responder(settings)
@@ -112,6 +152,20 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
     conversations = ConversationService(
         sessions=sessions, agent=agent, pseudonymizer=pseudonymizer, events=dispatcher
     )
+    handoffs = HandoffDesk(dispatcher, redactor, vault)
+    wecom_settings = WeComSettings.from_settings(settings)
+    wecom = (
+        build_wecom(
+            wecom_settings,
+            sessions=sessions,
+            conversations=conversations,
+            pseudonymizer=pseudonymizer,
+            redactor=redactor,
+            events=dispatcher,
+        )
+        if wecom_settings
+        else None
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -125,7 +179,9 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         agent=agent,
         pseudonymizer=pseudonymizer,
         conversations=conversations,
-        handoffs=HandoffDesk(dispatcher, redactor, vault),
+        handoffs=handoffs,
         dispatcher=dispatcher,
-        events=EventBus(),
+        events=build_topic_bus(settings),
+        sla=policy_from_settings(settings),
+        wecom=wecom,
     )

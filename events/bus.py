@@ -4,9 +4,9 @@ Domain events (`events.domain`) are turned into topic messages by listeners in `
 the interface those listeners and the SSE responses use, `EventBus` its in-process implementation.
 
 Publishers may be any thread (routes run the pipeline in a thread pool); each subscriber is an asyncio
-queue read by one Server-Sent Events response. This works within ONE process: a deployment with several
-workers or hosts needs a shared broker (Redis pub/sub, PostgreSQL LISTEN/NOTIFY) behind the same
-`publish`/`subscribe` interface, or a worker's subscribers miss events published by another.
+queue read by one Server-Sent Events response. `EventBus` works within ONE process; with several
+workers or hosts, `events.redis_bus.RedisTopicBus` (REDIS_URL) carries the same `publish`/`subscribe`
+interface across them through Redis pub/sub.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ class StaffReplied(DomainEvent):
     text: str  # as typed: only the customer's own widget receives it
     staff_name: str
     at: str  # ISO 8601
+    origin: str = "console"  # "wecom": typed in the WeCom client, already delivered there
 
 
 @dataclass(frozen=True)

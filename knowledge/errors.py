@@ -30,3 +30,10 @@ class EmbedderUnavailableError(KnowledgeError):
     """An embedding backend's optional dependency or model files are missing."""
 
     code = "embedder_unavailable"
+
+
+class LimitExceeded(IngestError):
+    """A file within the byte limit that expands past a content limit (pages, paragraphs, rows, YAML
+    aliases, unpacked size, parse time or memory): refused as the file's fault, never retried."""
+
+    code = "file_too_complex"

@@ -17,6 +17,7 @@ import yaml
 
 from knowledge.chunk import Kind
 from knowledge.errors import IngestError
+from knowledge.safe_yaml import safe_load
 
 CATEGORIES: frozenset[str] = frozenset({"product", "fee", "rate", "howto", "education", "policy"})
 FAQ_SUFFIXES: frozenset[str] = frozenset({".yaml", ".yml", ".csv"})
@@ -158,7 +159,7 @@ def _read(path: Path) -> str:
 
 def _parse_yaml(path: Path, text: str) -> object:
     try:
-        return yaml.safe_load(text)
+        return safe_load(text, path)  # refuses alias bombs before they expand
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -2,7 +2,9 @@
 PDF (pypdf), DOCX (python-docx) and HTML (stdlib parser) turned into Markdown-like text with headings.
 
 Everything is parsed and validated before anything is stored, so a bad upload changes nothing. Errors
-are `UploadError`s whose `code` the API returns as is.
+are `UploadError`s whose `code` the API returns as is. `ParseLimits` bounds what a small file may expand
+to (pages, paragraphs, rows, unpacked bytes, text); `knowledge.sandbox` adds time and memory limits by
+running this module in a separate process.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
-from knowledge.errors import IngestError
+from knowledge.errors import IngestError, LimitExceeded
 from knowledge.loaders import CATEGORIES, FAQ_SUFFIXES, Document, load_faq, load_markdown
 
 RICH_SUFFIXES: frozenset[str] = frozenset({".pdf", ".docx", ".html", ".htm"})
@@ -35,6 +37,21 @@ class UploadError(IngestError):
 
 
 @dataclass(frozen=True)
+class ParseLimits:
+    """How far one upload may expand once parsed; past any of these it is refused as `file_too_complex`."""
+
+    max_pages: int = 1_000  # PDF
+    max_paragraphs: int = 50_000  # DOCX, tables' paragraphs included
+    max_table_cells: int = 100_000  # DOCX
+    max_unpacked_bytes: int = 100 * 1024 * 1024  # DOCX: the zip's members once inflated
+    max_rows: int = 5_000  # FAQ items (CSV rows, YAML list entries)
+    max_text_chars: int = 5_000_000  # extracted text of one document
+
+
+DEFAULT_LIMITS = ParseLimits()
+
+
+@dataclass(frozen=True)
 class UploadMeta:
     """What the editor types next to a PDF/DOCX/HTML file (those formats carry no front matter)."""
 
@@ -44,7 +61,9 @@ class UploadMeta:
     tags: tuple[str, ...] = ()
 
 
-def parse_upload(filename: str, data: bytes, meta: UploadMeta | None = None) -> list[Document]:
+def parse_upload(
+    filename: str, data: bytes, meta: UploadMeta | None = None, limits: ParseLimits = DEFAULT_LIMITS
+) -> list[Document]:
     """The documents in one uploaded file; a FAQ file gives one document per question."""
     meta = meta or UploadMeta()
     name = Path(filename).name
@@ -57,11 +76,16 @@ def parse_upload(filename: str, data: bytes, meta: UploadMeta | None = None) -> 
     if not data.strip():
         raise UploadError("empty_file", name, "the file is empty")
     if suffix in RICH_SUFFIXES:
-        documents = [_rich_document(name, suffix, data, meta)]
+        documents = [_rich_document(name, suffix, data, meta, limits)]
     else:
         documents = _loader_documents(name, suffix, data)
         if not documents:
             raise UploadError("empty_faq", name, "the FAQ file holds no question/answer rows")
+        if len(documents) > limits.max_rows:
+            raise _too_complex(name, f"{len(documents):,} FAQ items; at most {limits.max_rows:,} per file")
+    for doc in documents:
+        if len(doc.body) > limits.max_text_chars:
+            raise _too_complex(name, f"more than {limits.max_text_chars:,} characters of text in {doc.id!r}")
     seen: set[str] = set()
     for doc in documents:
         if not DOC_ID.match(doc.id):
@@ -81,16 +105,22 @@ def _loader_documents(name: str, suffix: str, data: bytes) -> list[Document]:
             docs = [load_markdown(path)] if suffix == ".md" else load_faq(path)
         except UploadError:
             raise
+        except LimitExceeded as exc:
+            raise _too_complex(name, exc.problem) from exc
         except IngestError as exc:
             raise UploadError("invalid_content", name, exc.problem) from exc
     return [replace(doc, source=SOURCE_PREFIX + name) for doc in docs]
 
 
-def _rich_document(name: str, suffix: str, data: bytes, meta: UploadMeta) -> Document:
+def _too_complex(name: str, problem: str) -> UploadError:
+    return UploadError(LimitExceeded.code, name, problem)
+
+
+def _rich_document(name: str, suffix: str, data: bytes, meta: UploadMeta, limits: ParseLimits) -> Document:
     if suffix == ".pdf":
-        found_title, body = _pdf_text(name, data)
+        found_title, body = _pdf_text(name, data, limits)
     elif suffix == ".docx":
-        found_title, body = _docx_text(name, data)
+        found_title, body = _docx_text(name, data, limits)
     else:
         found_title, body = _html_text(name, data)
     body = _BLANKS.sub("\n\n", body).strip()
@@ -111,29 +141,61 @@ def _rich_document(name: str, suffix: str, data: bytes, meta: UploadMeta) -> Doc
     )
 
 
-def _pdf_text(name: str, data: bytes) -> tuple[str | None, str]:
+def _pdf_text(name: str, data: bytes, limits: ParseLimits) -> tuple[str | None, str]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
+    from pypdf.generic import DictionaryObject
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        # The page tree's declared count first (reading it is cheap; flattening 5,000 pages is not),
+        # then the real count, which a forged /Count cannot hide (the sandbox's time limit bounds it).
+        tree = reader.root_object.get("/Pages")
+        tree = tree.get_object() if tree is not None else None
+        declared = tree.get("/Count", 0) if isinstance(tree, DictionaryObject) else 0
+        _check_pages(name, declared if isinstance(declared, int) else 0, limits)
+        _check_pages(name, len(reader.pages), limits)
+        pages: list[str] = []
+        chars = 0
+        for page in reader.pages:
+            pages.append((page.extract_text() or "").strip())
+            chars += len(pages[-1])
+            if chars > limits.max_text_chars:
+                raise _too_complex(name, f"more than {limits.max_text_chars:,} characters of text")
         title = reader.metadata.title if reader.metadata else None
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise UploadError("unreadable_file", name, f"not a readable PDF ({type(exc).__name__})") from exc
-    return (str(title) if title else None), "\n\n".join(p.strip() for p in pages)
+    return (str(title) if title else None), "\n\n".join(pages)
 
 
-def _docx_text(name: str, data: bytes) -> tuple[str | None, str]:
+def _check_pages(name: str, count: int, limits: ParseLimits) -> None:
+    if count > limits.max_pages:
+        raise _too_complex(name, f"{count:,} pages; at most {limits.max_pages:,}")
+
+
+def _docx_text(name: str, data: bytes, limits: ParseLimits) -> tuple[str | None, str]:
     import zipfile
 
     from docx import Document as open_docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml.ns import qn
+    from lxml.etree import LxmlError
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > limits.max_unpacked_bytes:
+            raise _too_complex(name, f"unpacks to {unpacked:,} bytes; at most {limits.max_unpacked_bytes:,}")
         doc = open_docx(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError) as exc:
         raise UploadError("unreadable_file", name, f"not a readable DOCX ({type(exc).__name__})") from exc
+    body_xml = doc.element.body
+    paragraphs = sum(1 for _ in body_xml.iter(qn("w:p")))
+    if paragraphs > limits.max_paragraphs:
+        raise _too_complex(name, f"{paragraphs:,} paragraphs; at most {limits.max_paragraphs:,}")
+    cells = sum(1 for _ in body_xml.iter(qn("w:tc")))
+    if cells > limits.max_table_cells:
+        raise _too_complex(name, f"{cells:,} table cells; at most {limits.max_table_cells:,}")
     lines: list[str] = []
     title: str | None = doc.core_properties.title or None
     for para in doc.paragraphs:
@@ -145,7 +207,8 @@ def _docx_text(name: str, data: bytes) -> tuple[str | None, str]:
         if style == "Title" or (level == 1 and title is None):
             title = title or text
             continue
-        lines.append(f"{'#' * level} {text}" if level else text)
+        # The title is the document's H1, so Word's "Heading N" sits one level below it.
+        lines.append(f"{'#' * min(level + 1, 6)} {text}" if level else text)
     for table in doc.tables:
         for row in table.rows:
             lines.append(" | ".join(cell.text.strip() for cell in row.cells))
@@ -153,8 +216,9 @@ def _docx_text(name: str, data: bytes) -> tuple[str | None, str]:
 
 
 def _heading_level(style: str) -> int:
+    """N for Word's "Heading N", 0 for any other style."""
     match = re.match(r"Heading (\d)", style)
-    return min(int(match.group(1)) + 1, 6) if match else 0
+    return int(match.group(1)) if match else 0
 
 
 def _html_text(name: str, data: bytes) -> tuple[str | None, str]:

@@ -13,6 +13,9 @@ Then the domain events go out (after the commit, so a listener that reads back s
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,11 +34,13 @@ from agent.state import (
     TurnContext,
     TurnOutcome,
 )
+from core import metrics
+from core.clock import aware
 from core.status import ConversationMode, Role
 from events.dispatch import Publisher
 from events.domain import CustomerMessaged, HandoffOpened
 from storage import repository
-from storage.models import Conversation, Handoff
+from storage.models import Conversation, Handoff, Message
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +60,30 @@ class ConversationService:
         self.agent = agent
         self.pseudonymizer = pseudonymizer
         self.events = events
+        self._turns = KeyedLocks()
 
     def handle(self, message: IncomingMessage) -> AgentReply:
-        customer_ref = self.pseudonymizer.customer_ref(message.channel, message.sender_id)
-        conversation_id = self._open(message, customer_ref)
-        redacted = self.agent.redact(message.text, conversation_id)
-        ctx, message_id = self._store_customer_message(conversation_id, message, customer_ref, redacted)
-        outcome = self.agent.run(ctx, redacted)
-        handoff_id, reply_id = self._store_outcome(ctx, message_id, outcome)
+        with metrics.timed_step("total"):
+            customer_ref = self.pseudonymizer.customer_ref(message.channel, message.sender_id)
+            with metrics.timed_step("open"):
+                conversation_id = self._open(message, customer_ref)
+            # One turn at a time per conversation in this process: the next turn sees this one's
+            # outcome (state, handoff). Across processes the row lock in add_message keeps both.
+            with self._turns.hold(conversation_id):
+                return self._turn(message, conversation_id, customer_ref)
+
+    def _turn(self, message: IncomingMessage, conversation_id: str, customer_ref: str) -> AgentReply:
+        with metrics.timed_step("redact"):
+            redacted = self.agent.redact(message.text, conversation_id)
+        with metrics.timed_step("store_message"):
+            ctx, message_id = self._store_customer_message(conversation_id, message, customer_ref, redacted)
+        with metrics.timed_step("agent"):
+            outcome = self.agent.run(ctx, redacted)
+        with metrics.timed_step("store_outcome"):
+            handoff_id, reply_id = self._store_outcome(ctx, message_id, outcome)
+        metrics.count_redactions(list(redacted.pii_types))
+        if handoff_id and outcome.handoff is not None:
+            metrics.HANDOFFS.labels(reason=outcome.handoff.reason).inc()
         log.info(
             "turn conversation=%s intent=%s action=%s handoff=%s pii=%s",
             conversation_id,
@@ -135,10 +156,7 @@ class ConversationService:
                 mentions=message.mentions,
                 mode=ConversationMode(conversation.mode),
                 state=ConversationState.from_json(conversation.state),
-                transcript=tuple(
-                    TranscriptLine(m.role, m.text, m.action)
-                    for m in repository.transcript(session, conversation_id)
-                ),
+                transcript=tuple(_line(m) for m in repository.transcript(session, conversation_id)),
                 open_handoff=(
                     OpenHandoff(waiting.id, waiting.reason, waiting.urgency, dict(waiting.summary))
                     if waiting
@@ -179,9 +197,46 @@ class ConversationService:
             return handoff_id, reply_id
 
 
+class KeyedLocks:
+    """One lock per key, created on demand and dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
+
+
 def read_conversation(session: Session, conversation_id: str) -> Conversation | None:
     """The conversation with its (redacted) messages, for staff or the customer it belongs to."""
     return repository.find_conversation(session, conversation_id)
+
+
+def _line(m: Message) -> TranscriptLine:
+    return TranscriptLine(
+        m.role,
+        m.text,
+        m.action,
+        intent=m.intent,
+        created_at=aware(m.created_at),
+        citations=tuple(m.citations or ()),
+        feedback=m.feedback,
+        feedback_comment=m.feedback_comment,
+    )
 
 
 def _conversation(session: Session, conversation_id: str) -> Conversation:

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import aware, utcnow
-from core.status import ACTIVE_HANDOFF, ConversationMode, HandoffStatus, urgency_rank
+from core.status import ACTIVE_HANDOFF, LOW_CONFIDENCE, ConversationMode, HandoffStatus, urgency_rank
 from events.dispatch import Publisher
 from events.domain import HandoffClaimed, HandoffResolved, HandoffReturned, NoteAdded, StaffReplied
 from privacy import Redactor, Vault
 from services import audit
+from services.sla import SlaPolicy, TimerState
 from storage import repository
 from storage.models import Conversation, Handoff, HandoffNote, Message, OutboxMessage, StaffUser
 
@@ -41,20 +42,29 @@ class Sla:
     resolution_due: datetime
     first_response_breached: bool
     resolution_breached: bool
+    priority: str  # the SLA priority: the urgency, raised for priority tiers
+    first_response_state: str  # services.sla.TimerState
+    resolution_state: str
 
 
-def sla_for(handoff: Handoff, first_response_hours: float, resolution_hours: float) -> Sla:
-    created = aware(handoff.created_at)
-    now = datetime.now(UTC)
-    first_due = created + timedelta(hours=first_response_hours)
-    resolve_due = created + timedelta(hours=resolution_hours)
-    responded = aware(handoff.first_response_at) if handoff.first_response_at else None
-    resolved = aware(handoff.resolved_at) if handoff.resolved_at else None
+def sla_for(handoff: Handoff, policy: SlaPolicy, now: datetime | None = None) -> Sla:
+    status = policy.status(
+        urgency=handoff.urgency,
+        tier=handoff.conversation.customer_tier,
+        opened_at=aware(handoff.created_at),
+        now=now or datetime.now(UTC),
+        first_response_at=aware(handoff.first_response_at) if handoff.first_response_at else None,
+        resolved_at=aware(handoff.resolved_at) if handoff.resolved_at else None,
+    )
+    late = (TimerState.BREACHED, TimerState.MISSED)
     return Sla(
-        first_response_due=first_due,
-        resolution_due=resolve_due,
-        first_response_breached=(responded or now) > first_due,
-        resolution_breached=(resolved or now) > resolve_due,
+        first_response_due=status.first_response.due,
+        resolution_due=status.resolution.due,
+        first_response_breached=status.first_response.state in late,
+        resolution_breached=status.resolution.state in late,
+        priority=status.priority,
+        first_response_state=str(status.first_response.state),
+        resolution_state=str(status.resolution.state),
     )
 
 
@@ -72,6 +82,53 @@ def queue(
         return (urgency_rank(h.urgency), tier, aware(h.created_at))
 
     return sorted(rows, key=key)[:limit]
+
+
+def waiting_handoffs(sessions: sessionmaker[Session]) -> int:
+    """Handoffs no person has claimed yet (the queue-depth metric)."""
+    with sessions() as session:
+        count = session.scalar(select(func.count()).where(Handoff.status == HandoffStatus.OPEN))
+        return int(count or 0)
+@dataclass(frozen=True)
+class Waiting:
+    """What the customer is told while a person is (to be) on the case: the widget's `waiting` object."""
+
+    handoff_id: str
+    status: str  # "open" (in the queue) | "claimed" (a person is on it)
+    queue_position: int | None  # 1 = next to be picked up; None once claimed
+    first_response_due: datetime | None  # None once staff have replied
+    expected_first_response_s: int | None  # seconds from now to first_response_due (>= 0)
+    staff_name: str | None  # display name of the staff member on the case
+
+
+def waiting_for(
+    session: Session,
+    conversation_id: str,
+    policy: SlaPolicy,
+    priority_tiers: Sequence[str],
+    now: datetime | None = None,
+) -> Waiting | None:
+    """The conversation's open or claimed handoff as the customer sees it; None when no person is due."""
+    handoff = repository.open_handoff(session, conversation_id)
+    if handoff is None or handoff.status not in ACTIVE or handoff.reason == LOW_CONFIDENCE:
+        return None
+    now = now or datetime.now(UTC)
+    position = None
+    if handoff.status == HandoffStatus.OPEN:
+        line = queue(session, priority_tiers, status=HandoffStatus.OPEN, limit=100_000)
+        position = next((i for i, h in enumerate(line, start=1) if h.id == handoff.id), None)
+    due = None
+    if handoff.first_response_at is None:
+        due = sla_for(handoff, policy, now).first_response_due
+    staff = repository.staff_by_username(session, handoff.claimed_by) if handoff.claimed_by else None
+    return Waiting(
+        handoff_id=handoff.id,
+        status=str(handoff.status),
+        queue_position=position,
+        first_response_due=due,
+        expected_first_response_s=max(0, int((due - now).total_seconds())) if due else None,
+        staff_name=staff.display_name if staff else handoff.claimed_by,
+    )
 
 
 def get(session: Session, handoff_id: str) -> Handoff | None:
@@ -96,15 +153,23 @@ class HandoffDesk:
         self.vault = vault
 
     def claim(self, act: StaffAction) -> Handoff:
+        """Take an open handoff. A compare-and-set in the database (UPDATE … WHERE status = 'open'), so of
+        two people clicking at the same moment exactly one gets it and the other a conflict."""
         session, handoff, staff = act.session, act.handoff, act.staff
         _require_active(handoff)
-        if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by not in (None, staff.username):
-            raise ConsoleError(f"handoff {handoff.id} is already claimed by {handoff.claimed_by}")
-        handoff.status, handoff.claimed_by, handoff.claimed_at = (
-            HandoffStatus.CLAIMED,
-            staff.username,
-            utcnow(),
+        if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by == staff.username:
+            return handoff
+        taken = session.execute(
+            update(Handoff)
+            .where(Handoff.id == handoff.id, Handoff.status == HandoffStatus.OPEN)
+            .values(status=HandoffStatus.CLAIMED, claimed_by=staff.username, claimed_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            session.rollback()
+            session.refresh(handoff)
+            raise ConsoleError(f"handoff {handoff.id} is already claimed by {handoff.claimed_by}")
+        session.refresh(handoff)
         audit.record(session, staff, "handoff.claim", "handoff", handoff.id)
         session.commit()
         self.events.publish(HandoffClaimed(handoff.conversation_id, handoff.id, staff.display_name))
@@ -186,6 +251,14 @@ class HandoffDesk:
             audit.record(session, staff, "pii.reveal_refused", "handoff", handoff.id, placeholder=placeholder)
             session.commit()
             raise RevealRefused("revealing originals needs the can_reveal permission")
+        # Only the person handling the case (or an admin acting as supervisor, audited like anyone).
+        if staff.role != "admin" and handoff.claimed_by != staff.username:
+            audit.record(
+                session, staff, "pii.reveal_refused", "handoff", handoff.id, placeholder=placeholder,
+                why="not_claimed",
+            )  # fmt: skip
+            session.commit()
+            raise RevealRefused("claim the handoff before revealing its originals")
         original = self.vault.reveal(handoff.conversation_id, placeholder)
         if original is None:
             return None

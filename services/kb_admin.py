@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import KnowledgeBase
 from knowledge.preview import DraftPreview
+from knowledge.sandbox import ParserSandbox
 from services.kb_catalog import ImportReport, KbCatalog
 from services.kb_jobs import UploadJobs
 
@@ -25,14 +26,24 @@ class KbAdmin:
     catalog: KbCatalog
     jobs: UploadJobs
     preview: DraftPreview
+    sandbox: ParserSandbox  # uploads are parsed in a child process with time and memory limits
 
     def close(self) -> None:
+        """Fast: running parses are killed, and the upload worker is not waited for."""
+        self.sandbox.close()
         self.jobs.shutdown()
 
 
-def build_kb_admin(sessions: sessionmaker[Session], knowledge: KnowledgeBase) -> KbAdmin:
+def build_kb_admin(
+    sessions: sessionmaker[Session], knowledge: KnowledgeBase, sandbox: ParserSandbox | None = None
+) -> KbAdmin:
     catalog = KbCatalog(knowledge)
-    return KbAdmin(catalog=catalog, jobs=UploadJobs(sessions, catalog), preview=DraftPreview(knowledge))
+    return KbAdmin(
+        catalog=catalog,
+        jobs=UploadJobs(sessions, catalog),
+        preview=DraftPreview(knowledge),
+        sandbox=sandbox or ParserSandbox(),
+    )
 
 
 def import_and_sync(

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Literal, get_args
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.clock import aware, utcnow
+from core.status import StaffRole
 from core.tokens import new_token, token_hash
+from services import audit
 from storage.models import StaffToken, StaffUser
 
-Role = Literal["agent", "editor", "admin"]
-ROLES: tuple[str, ...] = get_args(Role)
+ROLES: tuple[str, ...] = tuple(StaffRole)
 MIN_PASSWORD_CHARS = 10
 
 _hasher = PasswordHasher()
@@ -80,10 +81,21 @@ def get_staff(session: Session, staff_id: str) -> StaffUser | None:
     return session.get(StaffUser, staff_id)
 
 
-def set_password(user: StaffUser, password: str) -> None:
+def set_password(session: Session, user: StaffUser, password: str) -> int:
+    """A new password; every token issued with the old one stops working (returns how many)."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise StaffError(f"password must have at least {MIN_PASSWORD_CHARS} characters")
     user.password_hash = _hasher.hash(password)
+    return revoke_all_tokens(session, user)
+
+
+def revoke_all_tokens(session: Session, user: StaffUser) -> int:
+    result = session.execute(
+        update(StaffToken)
+        .where(StaffToken.staff_id == user.id, StaffToken.revoked.is_(False))
+        .values(revoked=True)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def issue_token(session: Session, user: StaffUser, ttl_hours: float) -> str:
@@ -111,3 +123,75 @@ def revoke_token(session: Session, token: str) -> None:
     row = session.get(StaffToken, token_hash(token))
     if row is not None:
         row.revoked = True
+
+
+# Use cases: each records its audit entry and commits (routes and the CLI never commit).
+
+
+def add_account(
+    session: Session,
+    actor: StaffUser | None,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    display_name: str | None = None,
+    can_reveal: bool = False,
+    via: str = "api",
+) -> StaffUser:
+    """Create an account (`actor` None: from the command line) with its audit record."""
+    user = create_staff(session, username, password, role, display_name=display_name, can_reveal=can_reveal)
+    audit.record(
+        session, actor, "staff.create", "staff", user.id, role=user.role, can_reveal=user.can_reveal, via=via
+    )
+    session.commit()
+    return user
+
+
+def update_account(
+    session: Session, admin: StaffUser, user: StaffUser, changes: dict[str, Any], password: str | None
+) -> StaffUser:
+    """Apply field changes and an optional new password; the audit names the fields, never the password."""
+    try:
+        for field, value in changes.items():
+            setattr(user, field, value)
+        if password is not None:
+            set_password(session, user, password)  # also revokes the account's tokens
+    except StaffError:
+        session.rollback()
+        raise
+    recorded = changes | ({"password": "changed"} if password is not None else {})
+    audit.record(session, admin, "staff.update", "staff", user.id, **recorded)
+    session.commit()
+    return user
+
+
+def sign_in(session: Session, username: str, password: str, ttl_hours: float) -> tuple[StaffUser, str] | None:
+    """The account and a new bearer token, or None for a wrong name or password."""
+    user = authenticate(session, username, password)
+    if user is None:
+        return None
+    token = issue_token(session, user, ttl_hours)
+    audit.record(session, user, "staff.login", "staff", user.id)
+    session.commit()
+    return user, token
+
+
+def sign_in_trusted(
+    session: Session, username: str, ttl_hours: float, via: str
+) -> tuple[StaffUser, str] | None:
+    """Sign in an account whose identity another system vouched for (WeCom's OAuth for the sidebar)."""
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None or not user.active:
+        return None
+    token = issue_token(session, user, ttl_hours)
+    audit.record(session, user, "staff.login", "staff", user.id, via=via)
+    session.commit()
+    return user, token
+
+
+def sign_out(session: Session, user: StaffUser, token: str | None) -> None:
+    if token:
+        revoke_token(session, token)
+    audit.record(session, user, "staff.logout", "staff", user.id)
+    session.commit()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.status import ACTIVE_HANDOFF
-from storage.models import Conversation, Handoff, Message
+from storage.models import Conversation, Handoff, Message, StaffUser
 
 
 def find_conversation(session: Session, conversation_id: str) -> Conversation | None:
@@ -26,6 +26,10 @@ def group_conversation(session: Session, group_id: str, customer_ref: str) -> Co
 
 
 def add_message(session: Session, conversation: Conversation, role: str, text: str, **fields: Any) -> Message:
+    """The next message of the conversation. The conversation row is locked first (PostgreSQL: FOR
+    UPDATE; SQLite has one writer anyway), so concurrent turns number their messages one after the
+    other instead of colliding on (conversation_id, seq)."""
+    session.execute(select(Conversation.id).where(Conversation.id == conversation.id).with_for_update())
     seq = session.scalar(
         select(func.coalesce(func.max(Message.seq), 0)).where(Message.conversation_id == conversation.id)
     )
@@ -52,3 +56,17 @@ def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
         Handoff.conversation_id == conversation_id, Handoff.status.in_(ACTIVE_HANDOFF)
     )
     return session.scalars(stmt).first()
+
+
+def staff_by_username(session: Session, username: str) -> StaffUser | None:
+    return session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def display_names(session: Session, usernames: Sequence[str]) -> dict[str, str]:
+    """username → display name, for showing staff to customers (never the login name)."""
+    if not usernames:
+        return {}
+    rows = session.execute(
+        select(StaffUser.username, StaffUser.display_name).where(StaffUser.username.in_(set(usernames)))
+    )
+    return {row.username: row.display_name for row in rows}

@@ -17,6 +17,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from agent.prompts import ANSWER_PROMPT
 from agent.responders.extractive import ExtractiveResponder
+from core.metrics import LLM_ERRORS
 from knowledge import Retrieval
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class LLMResponder:
         answer = self.chain.invoke({"bank": self.bank_name, "context": context, "question": question}).strip()
         if not answer or not is_grounded(answer, context + "\n" + question):
             if answer:
+                LLM_ERRORS.labels(kind="ungrounded").inc()
                 log.warning("llm answer rejected by grounding check; using extractive answer")
             return self.fallback.respond(question, retrieval, language)
         return answer
@@ -49,6 +51,7 @@ class LLMResponder:
 
 def _model_failed(_: dict[str, str]) -> str:
     """An empty answer: `respond` then uses the extractive answer."""
+    LLM_ERRORS.labels(kind="failed").inc()
     log.warning("llm call failed; using extractive answer", exc_info=True)
     return ""
 

@@ -4,26 +4,40 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import AgentStaffDep
+from api.auth import ConnectorDep, require_roles
 from api.console_schemas import OutboxItemOut
 from api.deps import ServicesDep, SessionDep, SettingsDep
+from api.rate_limits import limit
 from api.schemas import GroupMessageIn, ReplyOut
+from api.security import MAX_INT64
 from api.validation import check_text
 from channels import group
+from storage.models import StaffUser
 
 router = APIRouter(prefix="/v1/groups", tags=["groups"])
 
+OutboxReaderDep = Annotated[StaffUser, Depends(require_roles("connector", "agent"))]
 GroupId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[\w.@:-]+$")]
 
 
-@router.post("/{group_id}/messages", response_model=ReplyOut)
+def _group_key(request: Request) -> str:
+    return str(request.path_params.get("group_id", ""))
+
+
+@router.post(
+    "/{group_id}/messages",
+    response_model=ReplyOut,
+    dependencies=[Depends(limit("group_per_group", _group_key))],
+)
 async def group_message(
-    group_id: GroupId, body: GroupMessageIn, services: ServicesDep, settings: SettingsDep
+    group_id: GroupId, body: GroupMessageIn, _: ConnectorDep, services: ServicesDep, settings: SettingsDep
 ) -> ReplyOut:
-    """One message posted in a customer group; `reply` is null when the bot stays silent."""
+    """One message posted in a customer group; `reply` is null when the bot stays silent.
+
+    Only the group connector (role connector) posts here: it vouches for `sender_id` and the tier."""
     check_text(body.text, settings.max_message_chars)
     post = group.GroupPost(
         group_id=group_id,
@@ -39,16 +53,16 @@ async def group_message(
 @router.get("/{group_id}/outbox", response_model=list[OutboxItemOut])
 def outbox(
     group_id: GroupId,
-    _: AgentStaffDep,
+    _: OutboxReaderDep,
     session: SessionDep,
     after: Annotated[
-        int, Query(ge=0, description="Return items with id > after (the last id you posted)")
+        int, Query(ge=0, le=MAX_INT64, description="Return items with id > after (the last id you posted)")
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[OutboxItemOut]:
     """Staff replies waiting to be posted in the group, oldest first.
 
-    The group connector (WeCom bot etc.) polls this with a staff token (role agent) and keeps the last
+    The group connector (WeCom bot etc.) polls this with its token (role connector) and keeps the last
     id it posted as `after`; items are never deleted by reading, so a crashed connector can resume.
     """
     return [OutboxItemOut.model_validate(m) for m in group.outbox(session, group_id, after, limit)]

@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api import sse
-from api.auth import AgentStaffDep
+from api.auth import AgentStaffDep, request_token
 from api.console_schemas import (
     HandoffDetailOut,
     NoteOut,
@@ -25,14 +25,16 @@ from api.console_schemas import (
     SlaOut,
     StaffTextIn,
 )
-from api.deps import ServicesDep, SessionDep, SettingsDep
+from api.deps import ServicesDep, SessionDep
 from api.errors import Conflict, Forbidden, NotFound
 from api.schemas import MessageOut
 from core.clock import aware
-from core.settings import Settings
 from events.bus import STAFF_TOPIC
 from services import handoffs as console
 from services.handoffs import StaffAction
+from services.sla import SlaPolicy
+from services.staff import resolve_token
+from storage import repository
 from storage.models import Handoff
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
@@ -44,13 +46,14 @@ Status = Literal["open", "claimed", "resolved", "returned"]
 def list_handoffs(
     _: AgentStaffDep,
     session: SessionDep,
-    settings: SettingsDep,
+    services: ServicesDep,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[QueueItemOut]:
     """The queue: open and claimed handoffs (or one status), urgent first, then tier, then longest wait."""
-    rows = console.queue(session, settings.priority_tiers, status, limit)
-    return [_item(h, settings) for h in rows]
+    rows = console.queue(session, services.settings.priority_tiers, status, limit)
+    names = repository.display_names(session, [h.claimed_by for h in rows if h.claimed_by])
+    return [_item(h, services.sla, names) for h in rows]
 
 
 @router.get(
@@ -59,8 +62,15 @@ def list_handoffs(
     responses={200: {"content": {"text/event-stream": {}}, "description": "ready, handoff.* events"}},
 )
 async def queue_events(request: Request, _: AgentStaffDep, services: ServicesDep) -> StreamingResponse:
-    """Live queue changes (new or re-triaged handoffs, claims, messages) as Server-Sent Events."""
-    return sse.relay(request, services.events, STAFF_TOPIC)
+    """Live queue changes (new or re-triaged handoffs, claims, messages) as Server-Sent Events.
+    The stream ends (`closed`) once the token is revoked: sign-out or a password change."""
+    token = request_token(request) or ""
+
+    def signed_in() -> bool:
+        with services.sessions() as session:
+            return resolve_token(session, token) is not None
+
+    return sse.relay(request, services.events, STAFF_TOPIC, still_allowed=signed_in)
 
 
 @router.get("/{handoff_id}", response_model=HandoffDetailOut)
@@ -70,7 +80,7 @@ def get_handoff(
     """Summary, category, sentiment, the redacted transcript, what the bot answered, internal notes."""
     handoff = _find(session, handoff_id)
     conversation = handoff.conversation
-    base = _item(handoff, services.settings).model_dump()
+    base = _item(handoff, services.sla, _names(session, handoff)).model_dump()
     return HandoffDetailOut(
         **base,
         summary=handoff.summary,
@@ -89,7 +99,7 @@ def claim(handoff_id: str, staff: AgentStaffDep, session: SessionDep, services: 
     handoff = _find(session, handoff_id)
     with _conflicts():
         services.handoffs.claim(StaffAction(session, handoff, staff))
-    return _item(handoff, services.settings)
+    return _item(handoff, services.sla, _names(session, handoff))
 
 
 @router.post("/{handoff_id}/reply", response_model=MessageOut, status_code=201)
@@ -122,7 +132,7 @@ def resolve(
         if body.note:
             services.handoffs.add_note(StaffAction(session, handoff, staff), body.note)
         services.handoffs.resolve(StaffAction(session, handoff, staff), body.outcome)
-    return _item(handoff, services.settings)
+    return _item(handoff, services.sla, _names(session, handoff))
 
 
 @router.post("/{handoff_id}/return", response_model=QueueItemOut)
@@ -133,7 +143,7 @@ def return_to_bot(
     handoff = _find(session, handoff_id)
     with _conflicts():
         services.handoffs.return_to_bot(StaffAction(session, handoff, staff))
-    return _item(handoff, services.settings)
+    return _item(handoff, services.sla, _names(session, handoff))
 
 
 @router.post("/{handoff_id}/reveal", response_model=RevealOut)
@@ -169,8 +179,12 @@ def _conflicts() -> Iterator[None]:
         raise Conflict(str(exc)) from exc
 
 
-def _item(h: Handoff, settings: Settings) -> QueueItemOut:
-    sla = console.sla_for(h, settings.sla_first_response_hours, settings.sla_resolution_hours)
+def _names(session: SessionDep, handoff: Handoff) -> dict[str, str]:
+    return repository.display_names(session, [handoff.claimed_by] if handoff.claimed_by else [])
+
+
+def _item(h: Handoff, policy: SlaPolicy, names: dict[str, str]) -> QueueItemOut:
+    sla = console.sla_for(h, policy)
     return QueueItemOut(
         id=h.id,
         conversation_id=h.conversation_id,
@@ -183,6 +197,7 @@ def _item(h: Handoff, settings: Settings) -> QueueItemOut:
         channel=h.conversation.channel,
         question=str(h.summary.get("question", "")),
         claimed_by=h.claimed_by,
+        claimed_by_name=names.get(h.claimed_by, h.claimed_by) if h.claimed_by else None,
         created_at=aware(h.created_at),
         sla=SlaOut(**sla.__dict__),
     )

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import EditorDep
 from api.deps import KbAdminDep, ServicesDep, SessionDep
@@ -33,10 +34,12 @@ from api.kb_schemas import (
     TryIn,
     TryOut,
 )
+from api.security import Int64
+from core.status import ChunkStatus
 from knowledge import Document, KnowledgeError
-from knowledge.parsers import UploadError, UploadMeta, parse_upload
+from knowledge.parsers import UploadError, UploadMeta
 from knowledge.preview import base_id
-from services import audit, kb_jobs
+from services import kb_jobs
 from services.gaps import gap_report
 from services.kb_admin import KbAdmin
 from services.kb_catalog import CatalogError, KbCatalog
@@ -45,7 +48,14 @@ from storage.kb_models import KbDocument
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base admin"])
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-_STATUS = {"not_found": 404, "conflict": 409, "no_draft": 409, "no_published": 409, "unsupported_format": 415}
+_STATUS = {
+    "not_found": 404,
+    "conflict": 409,
+    "no_draft": 409,
+    "no_published": 409,
+    "unsupported_format": 415,
+    "parser_busy": 503,
+}
 
 
 class KbRequestError(AppError):
@@ -127,9 +137,7 @@ def create_document(
             create=True,
         )
     except (CatalogError, KnowledgeError) as exc:
-        session.rollback()
         raise _refuse(exc) from exc
-    session.commit()
     return _detail(kb.catalog, session, kb.catalog.get(session, body.id))
 
 
@@ -153,9 +161,7 @@ def edit_document(
             session, user, _document(doc_id, body, row.source), note=body.note or "编辑", create=False
         )
     except (CatalogError, KnowledgeError) as exc:
-        session.rollback()
         raise _refuse(exc) from exc
-    session.commit()
     return _detail(kb.catalog, session, kb.catalog.get(session, doc_id))
 
 
@@ -165,14 +171,14 @@ def delete_document(doc_id: str, user: EditorDep, kb: KbAdminDep, session: Sessi
     try:
         removed = kb.catalog.delete(session, user, doc_id)
     except (CatalogError, KnowledgeError) as exc:
-        session.rollback()
         raise _refuse(exc) from exc
-    session.commit()
     return DeleteOut(id=doc_id, chunks_removed=removed)
 
 
 @router.get("/documents/{doc_id}/versions/{number}", response_model=KbVersionOut)
-def get_version(doc_id: str, number: int, _: EditorDep, kb: KbAdminDep, session: SessionDep) -> KbVersionOut:
+def get_version(
+    doc_id: str, number: Int64, _: EditorDep, kb: KbAdminDep, session: SessionDep
+) -> KbVersionOut:
     try:
         kb.catalog.get(session, doc_id)
         return KbVersionOut.model_validate(kb.catalog.version(session, doc_id, number))
@@ -209,13 +215,10 @@ def publish_many(body: PublishManyIn, user: EditorDep, kb: KbAdminDep, session: 
         try:
             kb.catalog.publish(session, user, doc_id)
         except CatalogError:
-            session.rollback()
             skipped.append(doc_id)
             continue
         except KnowledgeError as exc:
-            session.rollback()
             raise _refuse(exc) from exc
-        session.commit()
         published.append(doc_id)
     return PublishManyOut(published=published, skipped=skipped)
 
@@ -224,9 +227,7 @@ def _change(kb: KbAdmin, session: Session, doc_id: str, action: Callable[[], obj
     try:
         action()
     except (CatalogError, KnowledgeError) as exc:
-        session.rollback()
         raise _refuse(exc) from exc
-    session.commit()
     return _detail(kb.catalog, session, kb.catalog.get(session, doc_id))
 
 
@@ -251,20 +252,19 @@ async def upload(
         category=category, doc_id=doc_id or None, title=title or None, tags=tuple(tags.split(","))
     )
     try:
-        docs = parse_upload(filename, data, meta)
+        # In a child process with time and memory limits, off the event loop (knowledge/sandbox.py).
+        docs = await run_in_threadpool(kb.sandbox.parse, filename, data, meta)
         kb.catalog.check_kinds(session, docs)
     except (CatalogError, KnowledgeError) as exc:
         raise _refuse(exc) from exc
     job = kb.jobs.submit(session, user, filename, docs)
-    audit.record(session, user, "kb.upload", "kb_job", job.id, filename=filename, documents=len(docs))
-    session.commit()
-    kb.jobs.start(job.id, user.id, docs)
     return JobOut.model_validate(job)
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
 def get_job(job_id: str, _: EditorDep, session: SessionDep) -> JobOut:
     """Progress of an upload: `done` of `total` documents saved; `status` ends as done or failed."""
+    kb_jobs.fail_stale_jobs(session)
     job = kb_jobs.get_job(session, job_id)
     if job is None:
         raise KbRequestError("not_found", f"job {job_id} does not exist")
@@ -285,7 +285,7 @@ def try_question(body: TryIn, _: EditorDep, kb: KbAdminDep, services: ServicesDe
             title=h.chunk.title,
             text=h.chunk.text,
             kind=h.chunk.kind,
-            status=h.chunk.status,
+            status=ChunkStatus(h.chunk.status),
             score=round(h.score, 4),
             dense=round(h.dense, 4),
             sparse=round(h.sparse, 4),

@@ -5,31 +5,47 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from agent.pipeline import WARN_PII
-from agent.state import AgentReply
+from agent.state import Action, AgentReply
 from api import sse
-from api.auth import WidgetDep
+from api.auth import WIDGET_HEADER, WidgetDep
 from api.deps import ServicesDep, SessionDep, SettingsDep
-from api.errors import NotFound
-from api.schemas import ConversationOut
+from api.errors import Forbidden, NotFound
+from api.rate_limits import limit
+from api.schemas import ConversationOut, WaitingOut
 from api.validation import check_text
 from api.widget_schemas import FeedbackIn, PreviewOut, SessionIn, SessionOut, TextIn
 from channels import widget
+from core.wiring import Services
 from events.bus import conversation_topic
 from services.conversations import read_conversation
+from services.handoffs import waiting_for
 from services.widget_sessions import start_session
+from storage import repository
 
 router = APIRouter(prefix="/v1/widget", tags=["widget"])
 
 
-@router.post("/sessions", response_model=SessionOut, status_code=201)
+def _widget_token(request: Request) -> str:
+    return request.headers.get(WIDGET_HEADER, "")[:128]
+
+
+@router.post(
+    "/sessions",
+    response_model=SessionOut,
+    status_code=201,
+    dependencies=[Depends(limit("session_per_ip"))],
+)
 def new_session(body: SessionIn, services: ServicesDep, session: SessionDep) -> SessionOut:
     """Start a conversation; the token returned is the customer's key to it."""
     settings = services.settings
+    if body.customer_tier:
+        raise Forbidden("customer_tier is set by the bank's systems, not by the customer.")
     token, conversation = start_session(
         session,
         services.pseudonymizer,
@@ -37,7 +53,6 @@ def new_session(body: SessionIn, services: ServicesDep, session: SessionDep) -> 
         language=body.language,
         customer_tier=body.customer_tier,
     )
-    session.commit()
     return SessionOut(
         token=token,
         conversation_id=conversation.id,
@@ -46,12 +61,26 @@ def new_session(body: SessionIn, services: ServicesDep, session: SessionDep) -> 
 
 
 @router.get("/conversation", response_model=ConversationOut)
-def my_conversation(conversation_id: WidgetDep, session: SessionDep) -> ConversationOut:
+def my_conversation(
+    conversation_id: WidgetDep, session: SessionDep, services: ServicesDep
+) -> ConversationOut:
     """The widget's own conversation (redacted), to restore the panel after a reload."""
     conversation = read_conversation(session, conversation_id)
     if conversation is None:
         raise NotFound("the conversation no longer exists")
-    return ConversationOut.model_validate(conversation)
+    out = ConversationOut.model_validate(conversation)
+    staff = [m.sender_ref for m in conversation.messages if m.role == "staff" and m.sender_ref]
+    names = repository.display_names(session, staff)
+    for message, row in zip(out.messages, conversation.messages, strict=True):
+        if row.role == "staff" and row.sender_ref:
+            message.author_name = names.get(row.sender_ref)
+    out.waiting = _waiting(session, services, conversation_id)
+    return out
+
+
+def _waiting(session: Session, services: Services, conversation_id: str) -> WaitingOut | None:
+    found = waiting_for(session, conversation_id, services.sla, services.settings.priority_tiers)
+    return WaitingOut(**found.__dict__) if found else None
 
 
 @router.post("/preview", response_model=PreviewOut)
@@ -67,6 +96,7 @@ async def preview(body: TextIn, _: WidgetDep, services: ServicesDep, settings: S
 
 @router.post(
     "/messages",
+    dependencies=[Depends(limit("chat_per_session", _widget_token)), Depends(limit("chat_per_ip"))],
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "meta, token…, done events"}},
 )
@@ -82,10 +112,17 @@ async def send_message(
     reply = await run_in_threadpool(
         widget.receive, services.conversations, widget.WidgetMessage(conversation_id, body.text)
     )
-    return sse.stream(_reply_events(reply, settings.stream_piece_chars, settings.stream_piece_delay_s))
+    waiting = None
+    if str(reply.action) in (Action.HANDOFF, Action.HUMAN_MODE):
+        with services.sessions() as session:
+            waiting = await run_in_threadpool(_waiting, session, services, conversation_id)
+    events = _reply_events(reply, waiting, settings.stream_piece_chars, settings.stream_piece_delay_s)
+    return sse.stream(events)
 
 
-async def _reply_events(reply: AgentReply, piece_chars: int, delay_s: float) -> AsyncIterator[str]:
+async def _reply_events(
+    reply: AgentReply, waiting: WaitingOut | None, piece_chars: int, delay_s: float
+) -> AsyncIterator[str]:
     yield sse.format_event(
         "meta",
         {
@@ -94,6 +131,8 @@ async def _reply_events(reply: AgentReply, piece_chars: int, delay_s: float) -> 
             "pii_types": list(reply.pii_types),
             "action": str(reply.action),
             "handoff": reply.handoff_id is not None and str(reply.action) == "handoff",
+            # A person will read this message: delivered, queue position, expected first response.
+            "waiting": waiting.model_dump(mode="json") if waiting else None,
         },
     )
     text = reply.reply or ""
@@ -131,5 +170,4 @@ def feedback(
         given = widget.Feedback(conversation_id, message_id, body.helpful, body.comment)
         if not widget.record_feedback(session, services.redactor, given):
             raise NotFound(f"no answer {message_id} in this conversation")
-        session.commit()
     return Response(status_code=204)

@@ -11,6 +11,8 @@
   };
   const $ = (id) => document.getElementById(id);
   let me = null, selected = null, items = [];
+  // Forms whose request is in flight: a re-render keeps their button disabled (no double send).
+  const sending = new Set();
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -96,14 +98,15 @@
       el("span", "", "情绪：" + (h.sentiment <= -0.5 ? "强烈不满" : h.sentiment < 0 ? "不满" : "平稳") + `（${h.sentiment.toFixed(2)}）`),
       el("span", "", "客户：" + (h.summary.customer ? h.summary.customer.ref : "") + (h.customer_tier ? ` · ${h.customer_tier}` : "")),
       el("span", "", "渠道：" + (h.channel === "group" ? `群聊 ${h.group_id || ""}` : "网页")),
-      el("span", "status s-" + h.status, LABELS.status[h.status] + (h.claimed_by ? ` · ${h.claimed_by}` : "")));
+      el("span", "status s-" + h.status, LABELS.status[h.status] + (h.claimed_by ? ` · ${claimer(h)}` : "")));
     head.append(title, meta);
     d.append(head);
 
     const actions = el("div", "actions");
     const mine = h.status === "claimed" && h.claimed_by === me.username;
     const active = h.status === "open" || h.status === "claimed";
-    if (active && !mine) actions.append(button("认领", async () => { await api(`/v1/handoffs/${h.id}/claim`, {}); }, "claim"));
+    if (h.status === "open") actions.append(button("认领", async () => { await api(`/v1/handoffs/${h.id}/claim`, {}); }, "claim"));
+    else if (h.status === "claimed" && !mine) actions.append(el("span", "claimed-by", `已由 ${claimer(h)} 认领处理`));
     if (active) actions.append(button("交回机器人", async () => { await api(`/v1/handoffs/${h.id}/return`, {}); }, "return", "ghost"));
     if (mine) {
       const sel = el("select"); sel.id = "outcome"; sel.setAttribute("aria-label", "处理结果");
@@ -115,18 +118,34 @@
     const sum = section("摘要");
     const dl = el("dl");
     const add = (k, v) => { if (v) dl.append(el("dt", "", k), el("dd", "", v)); };
-    add("客户问题", h.summary.question);
+    add("客户问题", h.summary.question + (h.summary.question_at ? `（${clock(h.summary.question_at)}）` : ""));
+    if (h.summary.last_message && h.summary.last_message !== h.summary.question) add("最后一句", h.summary.last_message);
+    add("客户等级", h.summary.tier || h.customer_tier);
     add("建议下一步", h.summary.suggested_next_step);
-    add("机器人已答复", (h.summary.bot_answered || []).join("\n——\n") || "（无）");
+    add("机器人已答复", (h.summary.bot_answered || []).join("\n") || "（无）");
+    add("客户已尝试", (h.summary.tried || []).join("\n"));
+    add("脱敏信息", (h.summary.placeholders || []).join("、"));
     add("SLA", `首次响应截止 ${new Date(h.sla.first_response_due).toLocaleString("zh-CN")}；解决截止 ${new Date(h.sla.resolution_due).toLocaleString("zh-CN")}`);
     sum.append(dl);
+    if (h.summary.suggested_reply) {
+      const box = el("div", "suggested");
+      box.append(el("p", "suggested-label", "建议回复" + (h.summary.suggested_reply_source ? `（依据《${h.summary.suggested_reply_source}》）` : "")),
+        el("p", "suggested-text", h.summary.suggested_reply));
+      if (mine) {
+        const use = el("button", "ghost small", "填入回复框"); use.type = "button"; use.id = "use-suggested";
+        use.onclick = () => { const ta = $("reply-text"); if (ta) { ta.value = h.summary.suggested_reply; ta.focus(); } };
+        box.append(use);
+      }
+      sum.append(box);
+    }
     d.append(sum);
 
     const tr = section("对话记录（已脱敏）");
     const log = el("ol", "transcript");
     h.messages.forEach((m) => {
       const li = el("li", "tm " + m.role);
-      li.append(el("span", "tm-role", LABELS.role[m.role] || m.role), el("p", "tm-text", m.text));
+      li.append(el("span", "tm-role", (LABELS.role[m.role] || m.role) + (m.author_name ? ` ${m.author_name}` : "")),
+        el("time", "tm-at", clock(m.created_at)), el("p", "tm-text", m.text));
       if (m.feedback) li.append(el("span", "tm-fb", m.feedback === "helpful" ? "客户反馈：有帮助" : "客户反馈：没帮助"));
       log.append(li);
     });
@@ -137,7 +156,7 @@
       const ta = el("textarea"); ta.id = "reply-text"; ta.rows = 3; ta.maxLength = 2000; ta.required = true;
       const go = el("button", "", "发送回复"); go.type = "submit";
       f.append(lab, ta, go);
-      f.onsubmit = (e) => { e.preventDefault(); act(async () => { await api(`/v1/handoffs/${h.id}/reply`, { text: ta.value }); }); };
+      f.onsubmit = (e) => { e.preventDefault(); sendForm("reply-text", go, (text) => api(`/v1/handoffs/${h.id}/reply`, { text })); };
       tr.append(f);
     }
     d.append(tr);
@@ -174,10 +193,40 @@
     const ni = el("input"); ni.id = "note-text"; ni.setAttribute("aria-label", "添加备注"); ni.placeholder = "添加备注"; ni.required = true; ni.maxLength = 2000;
     const nb = el("button", "ghost", "添加"); nb.type = "submit";
     nf.append(ni, nb);
-    nf.onsubmit = (e) => { e.preventDefault(); act(async () => { await api(`/v1/handoffs/${h.id}/notes`, { text: ni.value }); }); };
+    nf.onsubmit = (e) => { e.preventDefault(); sendForm("note-text", nb, (text) => api(`/v1/handoffs/${h.id}/notes`, { text })); };
     notes.append(nl, nf);
     d.append(notes);
     drafts.forEach(([id, value]) => { if ($(id) && value) $(id).value = value; });
+    sending.forEach((id) => { const f = $(id) && $(id).form; if (f) f.querySelector("button").disabled = true; });
+  }
+
+  function clock(iso) {
+    const d = new Date(iso);
+    const same = d.toDateString() === new Date().toDateString();
+    return same ? d.toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" })
+      : d.toLocaleString("zh-CN", { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+  function claimer(h) { return h.claimed_by_name || h.claimed_by; }
+
+  // Send the text of one box once: the button stays disabled while the request runs (also across the
+  // re-renders live events cause), and the box is emptied on success before the detail reloads, so the
+  // draft-restore in render() has nothing to put back. Live re-renders replace the element, so the box is
+  // looked up by id, never through a captured reference.
+  async function sendForm(id, btn, post) {
+    const text = $(id).value.trim();
+    if (!text || sending.has(id)) return;
+    sending.add(id); btn.disabled = true;
+    try {
+      await post(text);
+      if ($(id)) $(id).value = "";
+    } catch (e) {
+      alert(e.message);
+    } finally {
+      sending.delete(id);
+      if ($(id)) $(id).form.querySelector("button").disabled = false;
+    }
+    await loadQueue();
+    if (selected) await select(selected);
   }
 
   function button(text, fn, id, cls) {
@@ -204,10 +253,22 @@
     source.onerror = () => $("live").classList.remove("on");
   }
 
+  // Editors have no queue: say so and point to their own screen instead of showing an empty list.
+  function notForYou() {
+    const box = $("not-agent");
+    box.replaceChildren(el("h2", "", "转人工队列仅供客服坐席使用"),
+      el("p", "", `您的角色是「${me.role === "editor" ? "知识库编辑" : me.role}」，没有处理转人工会话的权限。`));
+    const link = el("a", "button-link", "前往知识库管理"); link.href = "/admin";
+    box.append(link);
+    box.hidden = false;
+    document.querySelector(".layout").hidden = true;
+  }
+
   $("logout").onclick = async () => { await fetch("/v1/auth/logout", { method: "POST" }); location.href = "/console/login"; };
   (async () => {
     me = await api("/v1/auth/me");
     $("me").textContent = `${me.display_name}（${me.role}${me.can_reveal ? " · 可查看原文" : ""}）`;
+    if (me.role !== "agent" && me.role !== "admin") { notForYou(); return; }
     await loadQueue();
     live();
     setInterval(loadQueue, 60000); // SLA timers tick

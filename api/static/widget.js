@@ -12,6 +12,8 @@
     "padding:12px 18px;border:0;border-radius:999px;background:#1e7f5a;color:#fff;font:600 15px/1 system-ui,'PingFang SC','Microsoft YaHei',sans-serif;" +
     "box-shadow:0 8px 24px rgba(15,61,46,.3);cursor:pointer}#qh-launcher:hover{background:#17694a}" +
     "#qh-launcher:focus-visible{outline:3px solid #7cc4a2;outline-offset:2px}" +
+    "#qh-badge{min-width:20px;height:20px;padding:0 6px;border-radius:999px;background:#d92d20;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}" +
+    "#qh-badge[hidden]{display:none}" +
     "#qh-panel{position:fixed;right:20px;bottom:84px;z-index:2147483000;width:380px;height:600px;max-height:calc(100vh - 104px);" +
     "border:0;border-radius:14px;box-shadow:0 16px 48px rgba(15,61,46,.28);background:#fff}" +
     "@media (max-width:520px){#qh-panel{right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}}";
@@ -23,8 +25,25 @@
   button.type = "button";
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", "qh-panel");
-  button.textContent = zh ? "在线客服" : "Chat with us";
+  var label = zh ? "在线客服" : "Chat with us";
+  var text = document.createElement("span");
+  text.textContent = label;
+  var badge = document.createElement("span");
+  badge.id = "qh-badge";
+  badge.hidden = true;
+  button.appendChild(text);
+  button.appendChild(badge);
   var frame = null;
+  // Staff replied while the panel was closed: count on the launcher and in the page title until opened.
+  var unread = 0;
+  var pageTitle = document.title;
+  function setUnread(n) {
+    unread = n;
+    badge.hidden = n === 0;
+    badge.textContent = String(n);
+    button.setAttribute("aria-label", n ? label + (zh ? "（" + n + " 条新消息）" : " (" + n + " new)") : label);
+    document.title = n ? "(" + n + ") " + (zh ? "客服新消息 · " : "New message · ") + pageTitle : pageTitle;
+  }
   function open() {
     if (!frame) {
       frame = document.createElement("iframe");
@@ -35,6 +54,7 @@
     }
     frame.hidden = false;
     button.setAttribute("aria-expanded", "true");
+    if (unread) setUnread(0);
   }
   function close() {
     if (frame) frame.hidden = true;
@@ -43,7 +63,9 @@
   }
   button.addEventListener("click", function () { frame && !frame.hidden ? close() : open(); });
   window.addEventListener("message", function (e) {
-    if (e.origin === origin && e.data && e.data.type === "qinghe-widget-close") close();
+    if (e.origin !== origin || !e.data) return;
+    if (e.data.type === "qinghe-widget-close") close();
+    else if (e.data.type === "qinghe-widget-unread" && frame && (frame.hidden || document.hidden)) setUnread(unread + 1);
   });
   document.body.appendChild(button);
 })();

@@ -12,9 +12,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 HERE = Path(__file__).parent
+MIGRATION_LOCK = 0x62616E6B6373  # any constant shared by every worker ("bankcs")
 
 
 def config(engine: Engine) -> Config:
@@ -27,8 +28,20 @@ def config(engine: Engine) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision`. A database made before migrations existed (tables from
     `create_all`, no `alembic_version`) goes through revision 0001, which creates only the tables it
-    lacks, and then upgrades like any other, keeping its data."""
-    command.upgrade(config(engine), revision)
+    lacks, and then upgrades like any other, keeping its data.
+
+    On PostgreSQL the upgrade runs under an advisory lock, so workers started together migrate once:
+    the first upgrades, the others wait and then find the database at head."""
+    if engine.dialect.name != "postgresql":
+        command.upgrade(config(engine), revision)
+        return
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        try:
+            command.upgrade(config(engine), revision)
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+            lock.commit()
 
 
 def downgrade(engine: Engine, revision: str) -> None:

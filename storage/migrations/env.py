@@ -8,7 +8,7 @@ import os
 from alembic import context
 from sqlalchemy import Engine, create_engine
 
-from storage import kb_models  # noqa: F401  (registers the knowledge catalog tables on Base)
+from storage import kb_models, wecom_models  # noqa: F401  (register the catalog and WeCom tables on Base)
 from storage.models import Base
 
 config = context.config

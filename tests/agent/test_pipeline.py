@@ -47,7 +47,9 @@ def test_a_complaint_plans_a_handoff_and_human_mode_from_the_transcript_value(se
     outcome = services.agent.run(ctx(transcript=transcript), msg(text))
     assert outcome.action == Action.HANDOFF
     assert outcome.handoff is not None and outcome.handoff.change == HandoffChange.OPEN
-    assert outcome.handoff.summary["transcript"] == [{"role": "customer", "text": text}]
+    lines = outcome.handoff.summary["transcript"]
+    assert [(line["role"], line["text"]) for line in lines] == [("customer", text)]
+    assert lines[0]["at"]  # every line carries its time (the summary is read cold)
     assert outcome.mode == ConversationMode.HUMAN
 
 

@@ -128,6 +128,7 @@ def test_reveal_with_permission_returns_the_original_and_is_audited(
     username, agent = make_staff("agent", can_reveal=True)
     _, admin = make_staff("admin")
     _, _, handoff_id = complaint(client)
+    assert client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(agent)).status_code == 200
     r = reveal_phone(client, handoff_id, agent)
     assert r.status_code == 200, r.text
     assert r.json()["original"] == PHONE
@@ -137,6 +138,23 @@ def test_reveal_with_permission_returns_the_original_and_is_audited(
     assert len(rows) == 1
     assert rows[0]["actor"] == username and rows[0]["detail"]["reason"] == "回电核实"
     assert PHONE not in str(rows), "the audit trail never holds the original"
+
+
+def test_reveal_is_only_for_the_agent_who_claimed_the_case(
+    client: TestClient, make_staff: StaffFactory
+) -> None:
+    _, first = make_staff("agent", can_reveal=True)
+    _, second = make_staff("agent", can_reveal=True)
+    _, admin = make_staff("admin")
+    _, _, handoff_id = complaint(client)
+    unclaimed = reveal_phone(client, handoff_id, first)
+    assert unclaimed.status_code == 403 and PHONE not in unclaimed.text
+    client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(first))
+    other = reveal_phone(client, handoff_id, second)
+    assert other.status_code == 403 and PHONE not in other.text
+    assert reveal_phone(client, handoff_id, first).json()["original"] == PHONE
+    assert reveal_phone(client, handoff_id, admin).status_code in (200, 403)  # admins need can_reveal too
+    assert audit_actions(client, admin, handoff_id).count("pii.reveal_refused") >= 2
 
 
 @pytest.mark.parametrize(
@@ -155,6 +173,7 @@ def test_bad_console_input_is_a_4xx_with_a_code(
 ) -> None:
     _, agent = make_staff("agent", can_reveal=True)
     _, _, handoff_id = complaint(client)
+    client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(agent))
     r = client.post(f"/v1/handoffs/{handoff_id}/{path}", json=payload, headers=bearer(agent))
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code
@@ -169,6 +188,7 @@ def test_unknown_handoff_is_404(client: TestClient, make_staff: StaffFactory) ->
 def test_group_replies_go_to_the_outbox(client: TestClient, make_staff: StaffFactory) -> None:
     _, agent = make_staff("agent")
     _, editor = make_staff("editor")
+    _, connector = make_staff("connector")
     r = client.post(
         "/v1/groups/wecom-outbox/messages",
         json={
@@ -176,6 +196,7 @@ def test_group_replies_go_to_the_outbox(client: TestClient, make_staff: StaffFac
             "sender_id": "wx-k",
             "mentions": ["小禾"],
         },
+        headers=bearer(connector),
     )
     handoff_id = r.json()["handoff_id"]
     assert handoff_id, r.text
@@ -192,15 +213,18 @@ def test_group_replies_go_to_the_outbox(client: TestClient, make_staff: StaffFac
     )
     assert after.json() == []
     assert client.get("/v1/groups/wecom-outbox/outbox", headers=bearer(editor)).status_code == 403
+    assert len(client.get("/v1/groups/wecom-outbox/outbox", headers=bearer(connector)).json()) == 1
 
 
 def test_staff_text_is_redacted_before_it_is_stored_or_posted_to_a_group(
     client: TestClient, make_staff: StaffFactory
 ) -> None:
     _, agent = make_staff("agent")
+    _, connector = make_staff("connector")
     r = client.post(
         "/v1/groups/wecom-staff-pii/messages",
         json={"text": "@小禾 我要投诉，客户经理一直不回电话！", "sender_id": "wx-p", "mentions": ["小禾"]},
+        headers=bearer(connector),
     )
     handoff_id = r.json()["handoff_id"]
     client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(agent))

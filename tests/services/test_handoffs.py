@@ -6,7 +6,7 @@ import asyncio
 import threading
 from datetime import timedelta
 
-from core.clock import utcnow
+from core.clock import aware, utcnow
 from core.wiring import Services
 from events.bus import EventBus
 from services import handoffs as console
@@ -46,10 +46,25 @@ def test_sla_timers_flag_a_missed_first_response(services: Services) -> None:
     with services.sessions() as session:
         handoff = session.get(Handoff, late)
         assert handoff is not None
-        sla = console.sla_for(handoff, first_response_hours=24, resolution_hours=48)
+        sla = console.sla_for(handoff, services.sla)
         assert sla.first_response_breached and not sla.resolution_breached
+        assert sla.first_response_state == "breached" and sla.resolution_state == "running"
         handoff.first_response_at = handoff.created_at + timedelta(hours=2)
-        assert not console.sla_for(handoff, 24, 48).first_response_breached
+        assert not console.sla_for(handoff, services.sla).first_response_breached
+
+
+def test_an_urgent_case_is_due_in_15_minutes_and_a_vip_normal_case_in_one_business_hour(
+    services: Services,
+) -> None:
+    urgent = _handoff(services, "urgent", None, 0)
+    vip = _handoff(services, "normal", "vip", 0)
+    with services.sessions() as session:
+        u, v = session.get(Handoff, urgent), session.get(Handoff, vip)
+        assert u is not None and v is not None
+        sla = console.sla_for(u, services.sla)
+        assert sla.first_response_due - aware(u.created_at) == timedelta(minutes=15)
+        assert sla.resolution_due - aware(u.created_at) == timedelta(hours=4)
+        assert console.sla_for(v, services.sla).priority == "high"
 
 
 def test_event_bus_delivers_across_threads_to_current_subscribers_only() -> None:

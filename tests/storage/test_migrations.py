@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, inspect, text
 
 from privacy.vault import VAULT_METADATA
-from storage import kb_models  # noqa: F401  (registers the knowledge catalog tables on Base)
+from storage import kb_models, wecom_models  # noqa: F401  (register the catalog and WeCom tables on Base)
 from storage.engine import build_engine
-from storage.migrations import current, downgrade, upgrade
+from storage.migrations import config, current, downgrade, upgrade
 from storage.models import Base
 
 
@@ -71,7 +72,7 @@ def test_upgrade_from_revision_1_keeps_data_adds_state_and_downgrades(engine: En
     _seed(engine)
     before = _data(engine)
 
-    upgrade(engine)
+    upgrade(engine, "0002")
     assert current(engine) == "0002"
     assert "state" in _columns(engine, "conversations")
     assert _data(engine) == before
@@ -92,7 +93,7 @@ def test_a_database_made_before_migrations_is_adopted_and_upgraded(engine: Engin
         conn.execute(text("DROP TABLE kb_jobs"))  # ... and maybe not all of them (never served)
     upgrade(engine)
     assert "kb_jobs" in inspect(engine).get_table_names()
-    assert current(engine) == "0002"
+    assert current(engine) == ScriptDirectory.from_config(config(engine)).get_current_head()
     assert "state" in _columns(engine, "conversations")
     assert len(_data(engine)[1]) == 1
 

@@ -1,0 +1,109 @@
+"""Everything the WeCom channel runs, built once from settings and the shared services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.identity import Pseudonymizer
+from channels.wecom.alerts import StaffAlerter
+from channels.wecom.client import WeComClient
+from channels.wecom.config import WeComSettings
+from channels.wecom.copilot import InMemoryGroupConfigs
+from channels.wecom.crypto import CallbackCrypto
+from channels.wecom.drafts import DraftBook
+from channels.wecom.inbound import KfInbox
+from channels.wecom.jssdk import JsSdkSigner
+from channels.wecom.kf_channel import KfChannel
+from channels.wecom.kf_worker import KfCallbackWorker
+from channels.wecom.listener import KfEventListener
+from channels.wecom.sql_stores import (
+    KfContacts,
+    SqlCursorStore,
+    SqlDraftStore,
+    SqlSeenIds,
+    SqlServicerDirectory,
+)
+from events.dispatch import Publisher
+from privacy import Redactor
+from services.conversations import ConversationService
+
+
+@dataclass
+class WeComRuntime:
+    settings: WeComSettings
+    client: WeComClient
+    worker: KfCallbackWorker
+    channel: KfChannel
+    listener: KfEventListener
+    directory: SqlServicerDirectory
+    contacts: KfContacts
+    drafts: DraftBook
+    alerter: StaffAlerter | None
+    sidebar_client: WeComClient  # the sidebar app's client (its own secret) for OAuth and JS-SDK tickets
+    jssdk: JsSdkSigner
+    configs: InMemoryGroupConfigs
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def close(self) -> None:
+        self.worker.stop()
+        self.client.close()
+        self.sidebar_client.close()
+
+
+def build_wecom(
+    settings: WeComSettings,
+    *,
+    sessions: sessionmaker[Session],
+    conversations: ConversationService,
+    pseudonymizer: Pseudonymizer,
+    redactor: Redactor,
+    events: Publisher,
+    client: WeComClient | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> WeComRuntime:
+    client = client or WeComClient.from_settings(settings)
+    sidebar_client = client
+    if settings.agent_secret is not None:
+        sidebar_client = WeComClient(
+            corp_id=settings.corp_id,
+            secret=settings.agent_secret.get_secret_value(),
+            base_url=settings.api_base_url,
+        )
+    directory, contacts = SqlServicerDirectory(sessions), KfContacts(sessions)
+    channel = KfChannel(
+        api=client,
+        sessions=sessions,
+        conversations=conversations,
+        contacts=contacts,
+        directory=directory,
+        pseudonymizer=pseudonymizer,
+        redactor=redactor,
+        events=events,
+    )
+    inbox = KfInbox(
+        client,
+        SqlCursorStore(sessions),
+        SqlSeenIds(sessions),
+        channel.handle,
+        frozenset(settings.kf_account_ids) or None,
+    )
+    return WeComRuntime(
+        settings=settings,
+        client=client,
+        worker=KfCallbackWorker(CallbackCrypto.from_settings(settings), inbox),
+        channel=channel,
+        listener=KfEventListener(client, sessions, contacts, directory),
+        directory=directory,
+        contacts=contacts,
+        drafts=DraftBook(SqlDraftStore(sessions), clock),
+        alerter=StaffAlerter(client) if settings.robot_webhook_key else None,
+        sidebar_client=sidebar_client,
+        jssdk=JsSdkSigner(sidebar_client, settings.corp_id, settings.agent_id or ""),
+        configs=InMemoryGroupConfigs(),
+    )
