@@ -23,7 +23,7 @@ def test_yaml_faq_carries_an_english_version_that_is_indexed(tmp_path: Path) -> 
         tmp_path / "faq" / "faq.yaml",
         "- id: fee\n  question: 年费多少？\n  answer: 100元。\n  category: fee\n"
         "  en:\n    question: What is the annual fee?\n    answer: RMB 100.\n"
-        "    alt_questions: ["How much is the yearly fee?"]\n",
+        "    alt_questions: ['How much is the yearly fee?']\n",
     )
     [doc] = load_faq(path)
     english = doc.version("en")
@@ -52,7 +52,10 @@ def test_csv_columns_carry_the_english_version(tmp_path: Path) -> None:
 
 
 def test_a_translation_without_its_answer_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path / "faq.yaml", "- {id: a, question: 问？, answer: 答。, category: fee, en: {question: "Q?"}}\n")
+    path = write(
+        tmp_path / "faq.yaml",
+        "- {id: a, question: 问？, answer: 答。, category: fee, en: {question: 'Q?'}}\n",
+    )
     with pytest.raises(IngestError, match="both `question` and `answer`"):
         load_faq(path)
 
@@ -70,5 +73,5 @@ def test_an_article_takes_its_english_version_from_the_sibling_file(tmp_path: Pa
 def test_changing_only_the_english_version_changes_the_content_hash(tmp_path: Path) -> None:
     base = "- id: fee\n  question: 年费多少？\n  answer: 100元。\n  category: fee\n"
     [zh_only] = load_faq(write(tmp_path / "a.yaml", base))
-    [with_en] = load_faq(write(tmp_path / "a.yaml", base + "  en: {question: "Fee?", answer: RMB 100.}\n"))
+    [with_en] = load_faq(write(tmp_path / "a.yaml", base + "  en: {question: 'Fee?', answer: RMB 100.}\n"))
     assert content_hash(zh_only, "published") != content_hash(with_en, "published")
