@@ -1,4 +1,4 @@
-"""`python -m evals all|retrieval|escalation|privacy|e2e [...] [--quick] [--out DIR]`: evals → report.
+"""`python -m evals all|retrieval|escalation|privacy|e2e|answers [...] [--quick] [--out DIR]`: evals → report.
 
 Each eval module is imported only when chosen, so one eval's heavy imports (models, data sets) do not
 slow down or break another.
@@ -24,6 +24,7 @@ EVALS: dict[str, str] = {
     "escalation": "evals.escalation",
     "privacy": "evals.privacy",
     "e2e": "evals.e2e",
+    "answers": "evals.answers",
 }
 
 
