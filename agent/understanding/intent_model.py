@@ -104,7 +104,12 @@ class IntentModel:
     embedder_name: str
     data_sha256: str
     feature_version: int = FEATURE_VERSION
+    cue_names: tuple[str, ...] = ()  # the lexicon cues it was fitted with (their order is the features')
     metrics: dict[str, Any] = field(default_factory=dict)
+
+    def matches_code(self) -> bool:
+        """Fitted by this code: same feature version and the same lexicon cues in the same order."""
+        return self.feature_version == FEATURE_VERSION and self.cue_names == CUE_NAMES
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -157,7 +162,7 @@ def new_ngrams() -> TfidfVectorizer:
     )
 
 
-def new_classifier(c: float = 4.0, folds: int = 5) -> CalibratedClassifierCV:
+def new_classifier(c: float = 1.0, folds: int = 3) -> CalibratedClassifierCV:
     base = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     return CalibratedClassifierCV(base, method="sigmoid", cv=folds, ensemble=False)
 
@@ -171,7 +176,7 @@ def load_model(path: Path = MODEL_PATH) -> IntentModel | None:
     if not path.exists():
         return None
     model = joblib.load(path)
-    if not isinstance(model, IntentModel) or model.feature_version != FEATURE_VERSION:
+    if not isinstance(model, IntentModel) or not model.matches_code():
         return None
     return model
 
