@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from agent.classify import Classification, Intent
-from agent.models import Message
 from agent.prompts import SUGGESTED_NEXT_STEP
+from agent.state import TranscriptLine
 
 CATEGORY = {
     Intent.COMPLAINT: "complaint",
@@ -49,7 +49,7 @@ def build_summary(
     reason: str,
     classification: Classification,
     question: str,
-    history: Sequence[Message],
+    history: Sequence[TranscriptLine],
     private_followup: bool,
 ) -> dict[str, Any]:
     bot_answers = [m.text for m in history if m.role == "bot"]

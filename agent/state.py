@@ -1,19 +1,18 @@
-"""The data that flows through one turn of the pipeline.
+"""The values one turn of the pipeline works with (no SQL: the conversation service loads and stores them).
 
 `IncomingMessage` is what a channel hands in (raw, un-redacted text: it must go to `redact` first);
-`Turn` accumulates what each step learns; `AgentReply` is what goes back to the channel.
+`RedactedMessage` is all the pipeline ever reads of it; `TurnContext` is what the service loaded about
+the conversation; `TurnOutcome` is what the pipeline decided; `AgentReply` is what goes back to the channel.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy.orm import Session
-
-from agent.classify import Classification
-from knowledge import Retrieval
+from agent.conversation_state import ConversationState
+from core.status import ConversationMode
 
 Channel = Literal["web", "group"]
 
@@ -39,6 +38,14 @@ class IncomingMessage:
     customer_tier: str | None = None
 
 
+SOURCE_PATH = "/v1/sources/"
+
+
+def source_url(doc_id: str) -> str:
+    """Citations link to the published source page, never to the file a document came from."""
+    return f"{SOURCE_PATH}{doc_id}"
+
+
 @dataclass(frozen=True)
 class Citation:
     title: str
@@ -48,29 +55,80 @@ class Citation:
     score: float
 
 
-@dataclass
-class Turn:
-    """Mutable state of one message as it goes through the steps."""
+@dataclass(frozen=True)
+class RedactedMessage:
+    """The customer's message after redaction: the only form of it any step after `redact` sees."""
 
-    incoming: IncomingMessage
-    session: Session | None = None
-    conversation_id: str = ""
-    customer_ref: str = ""
-    language: Literal["zh", "en"] = "zh"
-    redacted: str = ""
+    text: str
     pii_types: tuple[str, ...] = ()
-    classification: Classification | None = None
-    addressed: bool = True
-    retrieval: Retrieval | None = None
-    answer: str | None = None
-    citations: list[Citation] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    action: Action = Action.ANSWER
-    handoff_reason: str | None = None
-    handoff_id: str | None = None
-    reply: str | None = None
-    customer_message_id: str = ""
-    reply_message_id: str | None = None
+    language: Literal["zh", "en"] = "zh"
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    role: str  # "customer" | "bot" | "staff" | "system"
+    text: str  # redacted
+    action: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenHandoff:
+    """The conversation's handoff still waiting for (or with) staff, if any."""
+
+    id: str
+    reason: str
+    urgency: str
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """What the conversation service knows before the agent works on a message.
+
+    `transcript` already ends with the customer's current message (it is committed first).
+    """
+
+    conversation_id: str
+    channel: Channel
+    customer_ref: str
+    group_id: str | None = None
+    customer_tier: str | None = None
+    mentions: tuple[str, ...] = ()
+    mode: ConversationMode = ConversationMode.BOT
+    state: ConversationState = field(default_factory=ConversationState)
+    transcript: tuple[TranscriptLine, ...] = ()
+    open_handoff: OpenHandoff | None = None
+
+
+class HandoffChange(StrEnum):
+    OPEN = "open"  # no handoff is waiting: open one
+    RETRIAGE = "retriage"  # the case got more serious: replace the waiting handoff's triage
+    TRANSCRIPT = "transcript"  # only refresh the waiting handoff's transcript
+
+
+@dataclass(frozen=True)
+class HandoffPlan:
+    change: HandoffChange
+    reason: str
+    category: str
+    urgency: str
+    sentiment: float
+    private_followup: bool
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """Everything the pipeline decided about one message; the service stores it in one transaction."""
+
+    action: Action
+    reply: str | None
+    intent: str
+    confidence: float | None
+    citations: tuple[Citation, ...]
+    handoff: HandoffPlan | None
+    mode: ConversationMode | None  # the conversation's new mode, None to keep it
+    state: ConversationState
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from agent.factory import Services, build_services
-from agent.kb_admin import build_kb_admin, import_and_sync
-from agent.settings import Settings, get_settings
+from api import listeners
 from api.errors import error_body, install_error_handlers
 from api.routes import (
     admin_pages,
@@ -37,6 +35,9 @@ from api.routes import (
     staff,
     widget,
 )
+from core.settings import Settings, get_settings
+from core.wiring import Services, build_services
+from services.kb_admin import build_kb_admin, import_and_sync
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         owned = services is None
         app.state.services = services or build_services(settings or get_settings())
         s = app.state.services
+        listeners.install(s.dispatcher, s.events)
         app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge)
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)

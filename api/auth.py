@@ -14,11 +14,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from agent.models import StaffUser
-from agent.staff import resolve_token
-from agent.widget_sessions import conversation_for
 from api.deps import SessionDep
 from api.errors import Forbidden, Unauthorized
+from services.staff import resolve_token
+from services.widget_sessions import conversation_for
+from storage.models import StaffUser
 
 TOKEN_COOKIE = "staff_token"
 

@@ -1,4 +1,4 @@
-"""Named FastAPI dependencies, so a handler reads `def chat(body: ChatIn, agent: AgentDep)`."""
+"""Named FastAPI dependencies, so a handler reads `def chat(body: ChatIn, services: ServicesDep)`."""
 
 from __future__ import annotations
 
@@ -8,19 +8,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from agent.factory import Services
-from agent.kb_admin import KbAdmin
-from agent.pipeline import Agent
-from agent.settings import Settings
+from core.settings import Settings
+from core.wiring import Services
+from services.kb_admin import KbAdmin
 
 
 def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
-
-
-def get_agent(services: Annotated[Services, Depends(get_services)]) -> Agent:
-    return services.agent
 
 
 def get_settings(services: Annotated[Services, Depends(get_services)]) -> Settings:
@@ -33,7 +28,6 @@ def get_session(services: Annotated[Services, Depends(get_services)]) -> Iterato
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
-AgentDep = Annotated[Agent, Depends(get_agent)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from agent.events import EventBus
+from events.bus import EventBus
 
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 

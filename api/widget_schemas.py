@@ -39,8 +39,3 @@ class FeedbackIn(BaseModel):
 
     helpful: bool
     comment: str | None = Field(default=None, max_length=1000)
-
-
-class SourceLink(BaseModel):
-    title: str
-    url: str

@@ -1,4 +1,4 @@
-"""`python -m benchmarks [all|latency|redaction|retrieval|ingest] [--quick] [--with-1m]`."""
+"""`python -m benchmarks [all|latency|redaction|retrieval|ingest|turn_profile] [--quick] [--with-1m]`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from benchmarks.result import REPORTS_DIR, BenchResult, machine, write_report
 from benchmarks.server import SAMPLE_KB
 
-NAMES = ("latency", "redaction", "retrieval", "ingest")
+NAMES = ("latency", "redaction", "retrieval", "ingest", "turn_profile")
 QUICK_KB_FILES = ("docs/credit-card-loss.md", "docs/transfers.md", "faq/faq_cards.csv")
 
 
@@ -30,7 +30,7 @@ def _quick_kb() -> Path:
 
 
 def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
-    from benchmarks import ingest, latency, redaction, retrieval
+    from benchmarks import ingest, latency, redaction, retrieval, turn_profile
 
     if quick:
         kb = _quick_kb()
@@ -41,6 +41,7 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
             "redaction": lambda: redaction.run(messages=150, warmup=5),
             "retrieval": lambda: retrieval.run(sizes=(2_000,), queries=10),
             "ingest": lambda: ingest.run(kb_dir=kb),
+            "turn_profile": lambda: turn_profile.run(rounds=1, kb_dir=kb),
         }
     sizes = retrieval.WITH_1M if with_1m else retrieval.DEFAULT_SIZES
     return {
@@ -48,6 +49,7 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
         "redaction": lambda: redaction.run(),
         "retrieval": lambda: retrieval.run(sizes=sizes),
         "ingest": lambda: ingest.run(),
+        "turn_profile": lambda: turn_profile.run(),
     }
 
 

@@ -34,11 +34,11 @@ from typing import Any
 import yaml
 from fastapi.testclient import TestClient
 
-from agent.factory import Services
-from agent.models import Handoff
 from api.app import create_app
+from core.wiring import Services
 from evals.e2e import deployment
 from evals.report import Section, markdown_table
+from storage.models import Handoff
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "answers"
 SINGLE = DATA_DIR / "single.yaml"

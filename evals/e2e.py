@@ -19,12 +19,12 @@ from typing import Any
 
 import yaml
 
-from agent.factory import Services, build_services
-from agent.models import Handoff
-from agent.settings import Settings
 from agent.state import AgentReply, IncomingMessage
+from core.settings import Settings
+from core.wiring import Services, build_services
 from evals.report import Section, markdown_table
 from privacy import generate_key
+from storage.models import Handoff
 
 SCENARIOS = Path(__file__).resolve().parent / "data" / "e2e_scenarios.yaml"
 QUICK_SCENARIOS = 8
@@ -98,7 +98,7 @@ def play(services: Services, scenario: dict[str, Any]) -> ScenarioResult:
             message = IncomingMessage(
                 text=turn["say"], channel="web", sender_id=web_sender, conversation_id=conversation_id
             )
-        reply = services.agent.handle(message)
+        reply = services.conversations.handle(message)
         conversation_id = reply.conversation_id
         failures = check(services, reply, turn["say"], turn.get("expect", {}))
         result.turns.append(TurnResult(result.id, number, turn["say"], str(reply.action), tuple(failures)))

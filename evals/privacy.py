@@ -23,6 +23,7 @@ from evals.pii_baseline import build_presidio_default, presidio_default_results
 from evals.pii_data import LabelledMessage, generate, load_cluener, load_presidio_synth
 from evals.report import SHARED_EVALDATA, Section, markdown_table
 from privacy import ENTITY_TYPES, Redactor, SqlVault, build_analyzer, generate_key
+from storage.migrations import upgrade
 
 TITLE = "Privacy: PII detection and leak rate"
 SIZES = {"generated": (2400, 200), "cluener": (1000, 100), "presidio_synth": (1500, 100)}
@@ -185,6 +186,7 @@ def _mask(text: str, finds: Sequence[Found]) -> str:
 def build_redactor() -> Redactor:
     """The product's analyzer with an in-memory vault (each message its own conversation)."""
     engine = create_engine("sqlite://", poolclass=StaticPool)
+    upgrade(engine)
     return Redactor(build_analyzer(), SqlVault(engine, generate_key()))
 
 

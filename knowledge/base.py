@@ -14,7 +14,9 @@ from knowledge.store import ChromaStore
 
 
 class KnowledgeBase:
-    """Chroma is the source of truth; the BM25 index is derived from it lazily.
+    """The searchable mirror of the knowledge catalog (SQL `kb_documents`/`kb_versions` are the source of
+    truth, see services/kb_catalog.py): Chroma holds the chunks and vectors, the BM25 index is derived
+    from Chroma lazily.
 
     After any write the index is dropped and rebuilt on the next search, so a restarted process searches
     correctly without re-ingesting. Writes are serialised; searches share the current index.

@@ -1,4 +1,7 @@
-"""Chroma as the knowledge base's source of truth: vectors plus everything needed to rebuild a `Chunk`.
+"""Chroma as the knowledge base's search store: vectors plus everything needed to rebuild a `Chunk`.
+
+It mirrors the SQL knowledge catalog (the source of truth, services/kb_catalog.py) and can be rebuilt
+from it; the BM25 index is in turn rebuilt from what Chroma holds.
 
 We talk to chromadb directly rather than through langchain-chroma: we pass our own vectors (several per
 FAQ), filter on metadata, read back the whole collection to rebuild BM25 and compare content hashes, and

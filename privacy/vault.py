@@ -67,7 +67,8 @@ def normalise(entity_type: str, original: str) -> str:
 
 
 class _Base(DeclarativeBase):
-    """Own metadata: the vault creates its table without knowing the rest of the schema."""
+    """Own metadata: the vault's table is defined here, without knowing the rest of the schema; it is
+    created by the application's migrations (`storage/migrations`), never by the vault itself."""
 
 
 class _VaultRow(_Base):
@@ -87,6 +88,9 @@ class _VaultRow(_Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(UTC))
 
 
+VAULT_METADATA = _Base.metadata  # for schema checks and throw-away test databases
+
+
 class SqlVault:
     """A `Vault` in any SQLAlchemy database.
 
@@ -104,7 +108,6 @@ class SqlVault:
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"pii-vault-digest"
         ).derive(base64.urlsafe_b64decode(key))
         self._engine = engine
-        _Base.metadata.create_all(engine)
 
     def placeholder_for(self, conversation_id: str, entity_type: str, original: str) -> str:
         """The same value gets the same placeholder for the whole conversation.

@@ -14,9 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from agent.factory import Services, build_services
-from agent.settings import Settings
+from core.settings import Settings
+from core.wiring import Services, build_services
 from privacy import generate_key
+
+_GROUP_MARKERS = {"evals": "eval", "benchmarks": "bench", "web": "web"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """tests/evals, tests/benchmarks and tests/web carry their marker, so `-m "not eval and not bench and
+    not web"` runs the fast suite alone (plain `pytest` still runs everything)."""
+    here = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(here).parts if item.path.is_relative_to(here) else ()
+        if parts and parts[0] in _GROUP_MARKERS:
+            item.add_marker(_GROUP_MARKERS[parts[0]])
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -67,7 +79,7 @@ StaffFactory = Callable[..., tuple[str, str]]
 @pytest.fixture(scope="session")
 def make_staff(services: Services) -> StaffFactory:
     """Create a staff account and sign it in: `username, token = make_staff("agent", can_reveal=True)`."""
-    from agent.staff import create_staff, issue_token
+    from services.staff import create_staff, issue_token
 
     counter = itertools.count(1)
 

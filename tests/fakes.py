@@ -2,7 +2,7 @@
 
 `RecordingChatModel` implements LangChain's real `BaseChatModel` interface, records every prompt it is
 sent (so tests can assert that no personal data reaches an LLM) and answers by quoting the first
-passage of its context, like a well-behaved grounded model would.
+passage of its context, like a well-behaved grounded model would. `FailingChatModel` times out.
 """
 
 from __future__ import annotations
@@ -38,6 +38,27 @@ class RecordingChatModel(BaseChatModel):
 
     def sent_text(self) -> str:
         return "\n".join(str(m.content) for prompt in self.prompts for m in prompt)
+
+
+class FailingChatModel(BaseChatModel):
+    """A chat model whose endpoint never answers in time: every call raises `TimeoutError`, as the
+    OpenAI client does (APITimeoutError) when `LLM_TIMEOUT_S` passes."""
+
+    calls: int = 0
+
+    @property
+    def _llm_type(self) -> str:
+        return "failing-fake"
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        self.calls += 1
+        raise TimeoutError("the model endpoint did not answer in time")
 
 
 def _first_passage_sentence(system: str) -> str:

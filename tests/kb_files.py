@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import uuid
 
-from agent.factory import Services
-from agent.models import Conversation, Message
+from core.wiring import Services
+from storage.models import Conversation, Message
 
 
 def seed_questions(services: Services, unanswered: list[str], answered: tuple[str, ...] = ()) -> None:

@@ -2,7 +2,8 @@
 
 The model only ever sees redacted text. Its answer is accepted only if every number in it appears in
 the passages or the question; otherwise the extractive answer is used, because a wrong fee or rate
-is worse than a plain one.
+is worse than a plain one. A model that fails (timeout, connection error, 5xx) falls back the same
+way, through LangChain's `with_fallbacks`, so the customer gets the extractive answer instead of an error.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableLambda
 
 from agent.prompts import ANSWER_PROMPT
 from agent.responders.extractive import ExtractiveResponder
@@ -30,7 +31,8 @@ class LLMResponder:
     def __init__(self, model: BaseChatModel, bank_name: str) -> None:
         self.model = model
         self.bank_name = bank_name
-        self.chain: Runnable[dict[str, str], str] = ANSWER_PROMPT | model | StrOutputParser()
+        generate: Runnable[dict[str, str], str] = ANSWER_PROMPT | model | StrOutputParser()
+        self.chain: Runnable[dict[str, str], str] = generate.with_fallbacks([RunnableLambda(_model_failed)])
         self.fallback = ExtractiveResponder()
 
     def respond(self, question: str, retrieval: Retrieval, language: str) -> str | None:
@@ -39,9 +41,16 @@ class LLMResponder:
         context = format_context(retrieval)
         answer = self.chain.invoke({"bank": self.bank_name, "context": context, "question": question}).strip()
         if not answer or not is_grounded(answer, context + "\n" + question):
-            log.warning("llm answer rejected by grounding check; using extractive answer")
+            if answer:
+                log.warning("llm answer rejected by grounding check; using extractive answer")
             return self.fallback.respond(question, retrieval, language)
         return answer
+
+
+def _model_failed(_: dict[str, str]) -> str:
+    """An empty answer: `respond` then uses the extractive answer."""
+    log.warning("llm call failed; using extractive answer", exc_info=True)
+    return ""
 
 
 def format_context(retrieval: Retrieval) -> str:

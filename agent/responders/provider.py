@@ -5,7 +5,7 @@ from __future__ import annotations
 from agent.responders.base import Responder
 from agent.responders.extractive import ExtractiveResponder
 from agent.responders.llm import LLMResponder
-from agent.settings import Settings
+from core.settings import Settings
 
 
 def build_responder(settings: Settings) -> Responder:

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from agent import audit
 from api.auth import AdminDep
 from api.deps import SessionDep
 from api.staff_schemas import AuditOut
+from services import audit
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 

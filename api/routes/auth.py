@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from agent import audit
-from agent.staff import authenticate, issue_token, revoke_token
 from api.auth import TOKEN_COOKIE, StaffDep, request_token
 from api.deps import SessionDep, SettingsDep
 from api.errors import Unauthorized
 from api.staff_schemas import LoginIn, LoginOut, StaffOut
+from services import audit
+from services.staff import authenticate, issue_token, revoke_token
 
 router = APIRouter(prefix="/v1/auth", tags=["staff auth"])
 

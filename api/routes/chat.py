@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from agent import console
 from agent.pipeline import UnknownConversation
 from agent.state import IncomingMessage
 from api.deps import ServicesDep, SettingsDep
@@ -31,8 +30,7 @@ async def chat(body: ChatIn, services: ServicesDep, settings: SettingsDep) -> Re
         customer_tier=body.customer_tier,
     )
     try:
-        reply = await run_in_threadpool(services.agent.handle, message)
+        reply = await run_in_threadpool(services.conversations.handle, message)
     except UnknownConversation as exc:
         raise NotFound(f"conversation {exc} does not exist") from exc
-    console.announce_turn(services.events, reply)
     return ReplyOut.from_reply(reply)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from agent import repository
 from api.auth import ConversationReaderDep
 from api.deps import SessionDep
 from api.errors import NotFound
 from api.schemas import ConversationOut
+from services.conversations import read_conversation
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -19,7 +19,7 @@ def get_conversation(
 ) -> ConversationOut:
     """Agent/admin staff, or the customer holding this conversation's widget token."""
     may_read(conversation_id)
-    conversation = repository.find_conversation(session, conversation_id)
+    conversation = read_conversation(session, conversation_id)
     if conversation is None:
         raise NotFound(f"conversation {conversation_id} does not exist")
     return ConversationOut.model_validate(conversation)

@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from agent import console
-from agent.models import OutboxMessage
-from agent.state import IncomingMessage
 from api.auth import AgentStaffDep
 from api.console_schemas import OutboxItemOut
 from api.deps import ServicesDep, SessionDep, SettingsDep
 from api.schemas import GroupMessageIn, ReplyOut
 from api.validation import check_text
+from channels import group
 
 router = APIRouter(prefix="/v1/groups", tags=["groups"])
 
@@ -28,16 +25,14 @@ async def group_message(
 ) -> ReplyOut:
     """One message posted in a customer group; `reply` is null when the bot stays silent."""
     check_text(body.text, settings.max_message_chars)
-    message = IncomingMessage(
-        text=body.text,
-        channel="group",
-        sender_id=body.sender_id,
+    post = group.GroupPost(
         group_id=group_id,
+        sender_id=body.sender_id,
+        text=body.text,
         mentions=tuple(body.mentions),
         customer_tier=body.customer_tier,
     )
-    reply = await run_in_threadpool(services.agent.handle, message)
-    console.announce_turn(services.events, reply)
+    reply = await run_in_threadpool(group.receive, services.conversations, post)
     return ReplyOut.from_reply(reply)
 
 
@@ -56,10 +51,4 @@ def outbox(
     The group connector (WeCom bot etc.) polls this with a staff token (role agent) and keeps the last
     id it posted as `after`; items are never deleted by reading, so a crashed connector can resume.
     """
-    stmt = (
-        select(OutboxMessage)
-        .where(OutboxMessage.group_id == group_id, OutboxMessage.id > after)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    return [OutboxItemOut.model_validate(m) for m in session.scalars(stmt)]
+    return [OutboxItemOut.model_validate(m) for m in group.outbox(session, group_id, after, limit)]

@@ -1,6 +1,6 @@
 """The handoff console's API: the queue, one handoff in full, and what staff do with it (agent or admin).
 
-Every action that changes data is audited (agent.console); revealing an original needs `can_reveal`.
+Every action that changes data is audited (services.handoffs); revealing an original needs `can_reveal`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from agent import console
-from agent.events import STAFF_TOPIC
-from agent.models import Handoff
-from agent.settings import Settings
 from api import sse
 from api.auth import AgentStaffDep
 from api.console_schemas import (
@@ -32,6 +28,12 @@ from api.console_schemas import (
 from api.deps import ServicesDep, SessionDep, SettingsDep
 from api.errors import Conflict, Forbidden, NotFound
 from api.schemas import MessageOut
+from core.clock import aware
+from core.settings import Settings
+from events.bus import STAFF_TOPIC
+from services import handoffs as console
+from services.handoffs import StaffAction
+from storage.models import Handoff
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
 
@@ -86,7 +88,7 @@ def claim(handoff_id: str, staff: AgentStaffDep, session: SessionDep, services: 
     """Take the handoff; the customer's widget shows that a person has joined."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        console.claim(session, services.events, handoff, staff)
+        services.handoffs.claim(StaffAction(session, handoff, staff))
     return _item(handoff, services.settings)
 
 
@@ -97,7 +99,7 @@ def reply(
     """Reply to the customer: live in the widget, or via GET /v1/groups/{group_id}/outbox for groups."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        message = console.reply(session, services.events, services.redactor, handoff, staff, body.text)
+        message = services.handoffs.reply(StaffAction(session, handoff, staff), body.text)
     return MessageOut.model_validate(message)
 
 
@@ -106,9 +108,7 @@ def add_note(
     handoff_id: str, body: StaffTextIn, staff: AgentStaffDep, session: SessionDep, services: ServicesDep
 ) -> NoteOut:
     """An internal note for colleagues; the customer never sees it."""
-    note = console.add_note(
-        session, services.events, services.redactor, _find(session, handoff_id), staff, body.text
-    )
+    note = services.handoffs.add_note(StaffAction(session, _find(session, handoff_id), staff), body.text)
     return NoteOut.model_validate(note)
 
 
@@ -120,8 +120,8 @@ def resolve(
     handoff = _find(session, handoff_id)
     with _conflicts():
         if body.note:
-            console.add_note(session, services.events, services.redactor, handoff, staff, body.note)
-        console.resolve(session, services.events, handoff, staff, body.outcome)
+            services.handoffs.add_note(StaffAction(session, handoff, staff), body.note)
+        services.handoffs.resolve(StaffAction(session, handoff, staff), body.outcome)
     return _item(handoff, services.settings)
 
 
@@ -132,7 +132,7 @@ def return_to_bot(
     """Hand the conversation back to the bot without resolving (e.g. it was a plain FAQ after all)."""
     handoff = _find(session, handoff_id)
     with _conflicts():
-        console.return_to_bot(session, services.events, handoff, staff)
+        services.handoffs.return_to_bot(StaffAction(session, handoff, staff))
     return _item(handoff, services.settings)
 
 
@@ -144,7 +144,7 @@ async def reveal(
     handoff = _find(session, handoff_id)
     try:
         original = await run_in_threadpool(
-            console.reveal, session, services.vault, handoff, staff, body.placeholder, body.reason
+            services.handoffs.reveal, StaffAction(session, handoff, staff), body.placeholder, body.reason
         )
     except console.RevealRefused as exc:
         raise Forbidden(str(exc)) from exc
@@ -154,7 +154,7 @@ async def reveal(
 
 
 def _find(session: SessionDep, handoff_id: str) -> Handoff:
-    handoff = session.get(Handoff, handoff_id)
+    handoff = console.get(session, handoff_id)
     if handoff is None:
         raise NotFound(f"handoff {handoff_id} does not exist")
     return handoff
@@ -162,7 +162,7 @@ def _find(session: SessionDep, handoff_id: str) -> Handoff:
 
 @contextmanager
 def _conflicts() -> Iterator[None]:
-    """A state conflict in agent.console becomes 409 `conflict`."""
+    """A state conflict in services.handoffs becomes 409 `conflict`."""
     try:
         yield
     except console.ConsoleError as exc:
@@ -183,6 +183,6 @@ def _item(h: Handoff, settings: Settings) -> QueueItemOut:
         channel=h.conversation.channel,
         question=str(h.summary.get("question", "")),
         claimed_by=h.claimed_by,
-        created_at=console.aware(h.created_at),
+        created_at=aware(h.created_at),
         sla=SlaOut(**sla.__dict__),
     )

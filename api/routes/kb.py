@@ -13,11 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlalchemy.orm import Session
 
-from agent import audit
-from agent.gaps import gap_report
-from agent.kb_admin import KbAdmin
-from agent.kb_catalog import CatalogError, KbCatalog
-from agent.kb_models import KbDocument, KbJob
 from api.auth import EditorDep
 from api.deps import KbAdminDep, ServicesDep, SessionDep
 from api.errors import AppError
@@ -41,6 +36,11 @@ from api.kb_schemas import (
 from knowledge import Document, KnowledgeError
 from knowledge.parsers import UploadError, UploadMeta, parse_upload
 from knowledge.preview import base_id
+from services import audit, kb_jobs
+from services.gaps import gap_report
+from services.kb_admin import KbAdmin
+from services.kb_catalog import CatalogError, KbCatalog
+from storage.kb_models import KbDocument
 
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base admin"])
 
@@ -265,7 +265,7 @@ async def upload(
 @router.get("/jobs/{job_id}", response_model=JobOut)
 def get_job(job_id: str, _: EditorDep, session: SessionDep) -> JobOut:
     """Progress of an upload: `done` of `total` documents saved; `status` ends as done or failed."""
-    job = session.get(KbJob, job_id)
+    job = kb_jobs.get_job(session, job_id)
     if job is None:
         raise KbRequestError("not_found", f"job {job_id} does not exist")
     return JobOut.model_validate(job)

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from agent.sources import SourcePage, published_source
 from api.deps import ServicesDep
 from api.errors import NotFound
+from services.sources import SourcePage, published_source
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
 

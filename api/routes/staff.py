@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
-from agent import audit
-from agent.models import StaffUser
-from agent.staff import StaffError, create_staff, set_password
 from api.auth import AdminDep
 from api.deps import SessionDep
 from api.errors import AppError, Conflict, NotFound
 from api.staff_schemas import StaffCreateIn, StaffOut, StaffUpdateIn
+from services import audit
+from services.staff import StaffError, create_staff, get_staff, list_staff_accounts, set_password
 
 router = APIRouter(prefix="/v1/staff", tags=["staff accounts"])
 
@@ -23,7 +21,7 @@ class InvalidStaff(AppError):
 
 @router.get("", response_model=list[StaffOut])
 def list_staff(_: AdminDep, session: SessionDep) -> list[StaffOut]:
-    rows = session.scalars(select(StaffUser).order_by(StaffUser.username)).all()
+    rows = list_staff_accounts(session)
     return [StaffOut.model_validate(u) for u in rows]
 
 
@@ -49,7 +47,7 @@ def add_staff(body: StaffCreateIn, admin: AdminDep, session: SessionDep) -> Staf
 
 @router.patch("/{staff_id}", response_model=StaffOut)
 def update_staff(staff_id: str, body: StaffUpdateIn, admin: AdminDep, session: SessionDep) -> StaffOut:
-    user = session.get(StaffUser, staff_id)
+    user = get_staff(session, staff_id)
     if user is None:
         raise NotFound(f"staff account {staff_id} does not exist")
     changes = body.model_dump(exclude_none=True, exclude={"password"})

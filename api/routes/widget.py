@@ -9,12 +9,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from agent import console, repository
-from agent.events import conversation_topic
-from agent.models import Message
 from agent.pipeline import WARN_PII
-from agent.state import AgentReply, IncomingMessage
-from agent.widget_sessions import start_session
+from agent.state import AgentReply
 from api import sse
 from api.auth import WidgetDep
 from api.deps import ServicesDep, SessionDep, SettingsDep
@@ -22,6 +18,10 @@ from api.errors import NotFound
 from api.schemas import ConversationOut
 from api.validation import check_text
 from api.widget_schemas import FeedbackIn, PreviewOut, SessionIn, SessionOut, TextIn
+from channels import widget
+from events.bus import conversation_topic
+from services.conversations import read_conversation
+from services.widget_sessions import start_session
 
 router = APIRouter(prefix="/v1/widget", tags=["widget"])
 
@@ -32,7 +32,7 @@ def new_session(body: SessionIn, services: ServicesDep, session: SessionDep) -> 
     settings = services.settings
     token, conversation = start_session(
         session,
-        services.agent.pseudonymizer,
+        services.pseudonymizer,
         settings.widget_token_ttl_hours,
         language=body.language,
         customer_tier=body.customer_tier,
@@ -48,7 +48,7 @@ def new_session(body: SessionIn, services: ServicesDep, session: SessionDep) -> 
 @router.get("/conversation", response_model=ConversationOut)
 def my_conversation(conversation_id: WidgetDep, session: SessionDep) -> ConversationOut:
     """The widget's own conversation (redacted), to restore the panel after a reload."""
-    conversation = repository.find_conversation(session, conversation_id)
+    conversation = read_conversation(session, conversation_id)
     if conversation is None:
         raise NotFound("the conversation no longer exists")
     return ConversationOut.model_validate(conversation)
@@ -79,11 +79,9 @@ async def send_message(
     (citations as links, handoff id, reply message id). Errors before streaming are ordinary JSON 4xx.
     """
     check_text(body.text, settings.max_message_chars)
-    incoming = IncomingMessage(
-        text=body.text, channel="web", sender_id=conversation_id, conversation_id=conversation_id
+    reply = await run_in_threadpool(
+        widget.receive, services.conversations, widget.WidgetMessage(conversation_id, body.text)
     )
-    reply = await run_in_threadpool(services.agent.handle, incoming)
-    console.announce_turn(services.events, reply)
     return sse.stream(_reply_events(reply, settings.stream_piece_chars, settings.stream_piece_delay_s))
 
 
@@ -130,13 +128,8 @@ def feedback(
 ) -> Response:
     """Helpful or not, with an optional comment (redacted before it is stored), on one bot answer."""
     with services.sessions() as session:
-        message = session.get(Message, message_id)
-        if message is None or message.conversation_id != conversation_id or message.role != "bot":
+        given = widget.Feedback(conversation_id, message_id, body.helpful, body.comment)
+        if not widget.record_feedback(session, services.redactor, given):
             raise NotFound(f"no answer {message_id} in this conversation")
-        comment = None
-        if body.comment and body.comment.strip():
-            comment = services.redactor.redact(body.comment.strip(), conversation_id).text
-        message.feedback = "helpful" if body.helpful else "not_helpful"
-        message.feedback_comment = comment
         session.commit()
     return Response(status_code=204)

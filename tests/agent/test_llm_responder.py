@@ -7,23 +7,27 @@ import uuid
 
 import pytest
 from faker import Faker
+from langchain_core.language_models import BaseChatModel
 
-from agent.factory import Services
 from agent.pipeline import Agent
 from agent.responders import LLMResponder
 from agent.state import Action, IncomingMessage
-from tests.fakes import RecordingChatModel
+from core.wiring import Services
+from events.dispatch import Dispatcher
+from services.conversations import ConversationService
+from tests.fakes import FailingChatModel, RecordingChatModel
 
 
-def agent_with(services: Services, model: RecordingChatModel) -> Agent:
-    return Agent(
-        sessions=services.sessions,
+def agent_with(services: Services, model: BaseChatModel) -> ConversationService:
+    agent = Agent(
         redactor=services.redactor,
         classifier=services.classifier,
         knowledge=services.knowledge,
         responder=LLMResponder(model, services.settings.bank_name),
-        pseudonymizer=services.agent.pseudonymizer,
         config=services.agent.config,
+    )
+    return ConversationService(
+        sessions=services.sessions, agent=agent, pseudonymizer=services.pseudonymizer, events=Dispatcher()
     )
 
 
@@ -73,3 +77,15 @@ def test_llm_answer_promising_returns_is_blocked(services: Services) -> None:
     )
     assert reply.reply is not None
     assert "稳赚" not in reply.reply and "保证收益" not in reply.reply
+
+
+def test_a_model_that_times_out_falls_back_to_the_extractive_answer(services: Services) -> None:
+    """Before `with_fallbacks`, a timeout from the model endpoint became a 500 for the customer."""
+    model = FailingChatModel()
+    service = agent_with(services, model)
+    reply = service.handle(IncomingMessage(text="大额存单多少钱起存？", sender_id="u-timeout"))
+    assert model.calls == 1, "the model was tried"
+    assert reply.action == Action.ANSWER
+    extractive = services.conversations.handle(IncomingMessage(text="大额存单多少钱起存？", sender_id="u-ok"))
+    assert reply.reply == extractive.reply
+    assert reply.citations

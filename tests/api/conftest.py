@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from agent.factory import Services
 from api.app import create_app
+from core.wiring import Services
 
 
 @pytest.fixture(scope="module")

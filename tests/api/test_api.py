@@ -12,9 +12,9 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from agent.factory import Services
-from agent.models import Message
 from api.app import create_app
+from core.wiring import Services
+from storage.models import Message
 from tests.conftest import StaffFactory
 
 

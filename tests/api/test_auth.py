@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from agent.factory import Services
-from agent.settings import Settings
 from api.app import create_app
+from core.settings import Settings
+from core.wiring import Services
 from tests.conftest import StaffFactory, bearer
 
 
@@ -109,7 +109,7 @@ def test_admin_creates_and_deactivates_staff_and_each_change_is_audited(
 
 
 def test_expired_tokens_are_refused(services: Services, client: TestClient) -> None:
-    from agent.staff import create_staff, issue_token
+    from services.staff import create_staff, issue_token
 
     with services.sessions() as session:
         user = create_staff(session, "expiring", "expiring password", "agent")
@@ -119,7 +119,7 @@ def test_expired_tokens_are_refused(services: Services, client: TestClient) -> N
 
 
 def test_cli_creates_the_first_admin(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    from agent.cli import main
+    from core.cli import main
 
     for field in ("data_dir", "vault_key"):
         monkeypatch.setenv(field.upper(), str(getattr(settings, field)))

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from agent.factory import Services
-from agent.models import AuditRecord
+from core.wiring import Services
+from storage.models import AuditRecord
 from tests.conftest import StaffFactory
 from tests.kb_files import docx_bytes, seed_questions, tiny_pdf
 

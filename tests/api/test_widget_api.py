@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from agent.factory import Services
-from agent.models import Message
+from core.wiring import Services
+from storage.models import Message
 from tests.api.widget_client import send, start
 
 ID_NUMBER = "11010519491231002X"  # passes the GB 11643 check digit

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.factory import Services
+from core.wiring import Services
 from evals import answers
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.factory import Services
+from core.wiring import Services
 from evals import e2e
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
+from storage.migrations import upgrade
 
 Span = tuple[str, int, int]
 
@@ -24,6 +25,7 @@ def analyzer() -> AnalyzerEngine:
 def detector(analyzer: AnalyzerEngine) -> Iterator[Redactor]:
     """For detection-only tests: `detect` never writes, so one in-memory vault serves them all."""
     engine = create_engine("sqlite://", poolclass=StaticPool)
+    upgrade(engine)
     yield Redactor(analyzer, SqlVault(engine, generate_key()))
     engine.dispose()
 
@@ -41,6 +43,7 @@ def find(detector: Redactor) -> Callable[[str], list[Span]]:
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = create_engine(f"sqlite:///{tmp_path / 'vault.db'}")
+    upgrade(engine)  # the vault's table comes from the application's migrations
     yield engine
     engine.dispose()
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import httpx
 from playwright.sync_api import Page, expect
 
-from agent import audit
-from agent.factory import Services
+from core.wiring import Services
+from services import audit
 from tests.conftest import StaffFactory
 from tests.web.conftest import screenshot
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
 
-from agent.factory import Services
+from core.wiring import Services
 from tests.conftest import StaffFactory
 from tests.kb_files import seed_questions
 from tests.web.conftest import screenshot

@@ -1,0 +1,131 @@
+"""The composition root: build the running product from `Settings` (database, vault, redactor,
+knowledge base, agent, conversation service, event dispatch).
+
+The one place that knows which backend is configured; every entry point (API, CLI, tests, evals)
+goes through `build_services`. It sits at the top of the layering (only `api` and `core.cli` import it).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from agent.classify import MessageClassifier
+from agent.identity import Pseudonymizer
+from agent.pipeline import Agent, AgentConfig
+from agent.responders import Responder, build_responder
+from core.settings import Settings
+from events.bus import EventBus
+from events.dispatch import Dispatcher
+from knowledge import KnowledgeBase, build_embedder, build_store
+from knowledge.embedders.base import Embedder
+from privacy import Redactor, SqlVault, build_analyzer, generate_key
+from services.conversations import ConversationService
+from services.handoffs import HandoffDesk
+from storage.engine import build_engine
+from storage.migrations import upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    vault: SqlVault
+    redactor: Redactor
+    embedder: Embedder
+    knowledge: KnowledgeBase
+    classifier: MessageClassifier
+    responder: Responder
+    agent: Agent
+    pseudonymizer: Pseudonymizer
+    conversations: ConversationService
+    handoffs: HandoffDesk
+    dispatcher: Dispatcher  # domain events: services publish, listeners react
+    events: EventBus  # topic bus behind the SSE streams (fed by listeners in api/)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def vault_key(settings: Settings) -> str:
+    """The configured key, or in development a key generated once into the data directory."""
+    if settings.vault_key:
+        return settings.vault_key
+    path = Path(settings.data_dir) / "vault.key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = generate_key()
+    path.write_text(key)
+    path.chmod(0o600)
+    log.warning("generated a development vault key at %s; set VAULT_KEY in production", path)
+    return key
+
+
+def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
+    embedder = embedder or build_embedder(settings.embedder, settings.embedder_model_path)
+    store = build_store(
+        path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
+    )
+    return KnowledgeBase(
+        store, embedder, dense_weight=settings.dense_weight, threshold=settings.answer_confidence
+    )
+
+
+def build_services(settings: Settings, responder: Responder | None = None) -> Services:
+    engine = build_engine(settings.sqlalchemy_url, settings.data_dir)
+    upgrade(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    key = vault_key(settings)
+    vault = SqlVault(engine, key)
+    redactor = Redactor(
+        build_analyzer(),
+        vault,
+        score_threshold=settings.pii_score_threshold,
+        allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
+    )
+    embedder = build_embedder(settings.embedder, settings.embedder_model_path)
+    knowledge = build_knowledge(settings, embedder)
+    classifier = MessageClassifier(embedder)
+    responder = responder or build_responder(settings)
+    agent = Agent(
+        redactor=redactor,
+        classifier=classifier,
+        knowledge=knowledge,
+        responder=responder,
+        config=AgentConfig(
+            bank_name=settings.bank_name,
+            hotline=settings.hotline,
+            bot_names=tuple(settings.bot_names),
+            retrieval_k=settings.retrieval_k,
+        ),
+    )
+    pseudonymizer = Pseudonymizer(key)
+    dispatcher = Dispatcher()
+    conversations = ConversationService(
+        sessions=sessions, agent=agent, pseudonymizer=pseudonymizer, events=dispatcher
+    )
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        vault=vault,
+        redactor=redactor,
+        embedder=embedder,
+        knowledge=knowledge,
+        classifier=classifier,
+        responder=responder,
+        agent=agent,
+        pseudonymizer=pseudonymizer,
+        conversations=conversations,
+        handoffs=HandoffDesk(dispatcher, redactor, vault),
+        dispatcher=dispatcher,
+        events=EventBus(),
+    )

@@ -1,0 +1,1 @@
+"""SQL storage: models, repositories, the engine, and the Alembic migrations that own the schema."""

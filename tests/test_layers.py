@@ -1,0 +1,15 @@
+"""The architecture's layering (pyproject's [tool.importlinter]) holds: a lower layer never imports a
+higher one (e.g. agent → services, storage → agent, anything → api)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_lower_layers_never_import_higher_ones(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
