@@ -127,7 +127,6 @@ HUMAN_MODE = {
     "en": "A member of staff is handling your conversation; they will reply shortly.",
 }
 
-ANSWER_LEAD_EN = "Here is what our knowledge base says (in Chinese):"
 ONLY_CHINESE_EN = "This answer is only available in Chinese:"
 
 SUGGESTED_NEXT_STEP = {

@@ -81,7 +81,9 @@ class Rewrite:
 
 
 class FollowupRewriter(Protocol):
-    def rewrite(self, message: str, state: ConversationState) -> Rewrite: ...
+    def rewrite(self, message: str, state: ConversationState, *, force: bool = False) -> Rewrite:
+        """`force`: the intent model is sure this leans on the last question, even if no rule says so."""
+        ...
 
 
 def looks_elliptical(message: str, vocabulary: SlotVocabulary) -> bool:
@@ -114,9 +116,9 @@ class SlotRewriter:
     def __init__(self, vocabulary: SlotVocabulary) -> None:
         self.vocabulary = vocabulary
 
-    def rewrite(self, message: str, state: ConversationState) -> Rewrite:
+    def rewrite(self, message: str, state: ConversationState, *, force: bool = False) -> Rewrite:
         previous = state.last_question
-        if not previous or not looks_elliptical(message, self.vocabulary):
+        if not previous or not (force or looks_elliptical(message, self.vocabulary)):
             return Rewrite(message, "standalone")
         if message.strip().isascii():
             return Rewrite(self._english(message, previous), "slot")
@@ -218,8 +220,8 @@ class LLMRewriter:
         self.chain = REWRITE_PROMPT | model
         self.fallback = fallback
 
-    def rewrite(self, message: str, state: ConversationState) -> Rewrite:
-        basic = self.fallback.rewrite(message, state)
+    def rewrite(self, message: str, state: ConversationState, *, force: bool = False) -> Rewrite:
+        basic = self.fallback.rewrite(message, state, force=force)
         if not basic.rewritten:
             return basic
         slots = "，".join(f"{k}={v}" for k, v in sorted(state.slots.items())) or "无"
