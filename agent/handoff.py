@@ -11,26 +11,23 @@ from typing import Any
 
 from agent.classify import Classification, Intent
 from agent.prompts import SUGGESTED_NEXT_STEP
+from agent.routing import HANDOFF_REASONS
 from agent.state import TranscriptLine
+from core.status import HandoffReason, Urgency
 
-CATEGORY = {
-    Intent.COMPLAINT: "complaint",
-    Intent.HUMAN: "human_request",
-    Intent.ACCOUNT: "account",
-    Intent.URGENT: "urgent_risk",
-}
+CATEGORY: dict[Intent, HandoffReason] = dict(HANDOFF_REASONS)  # a handoff's category is its reason
 
 _SENTENCES = re.compile(r"(?<=[。！？!?])")
 
 
-def urgency_for(reason: str, classification: Classification) -> str:
-    if reason == "urgent_risk":
-        return "urgent"
-    if reason == "complaint" and classification.sentiment <= -0.6:
-        return "high"
-    if classification.urgency in ("urgent", "high"):
-        return classification.urgency
-    return "normal"
+def urgency_for(reason: str, classification: Classification) -> Urgency:
+    if reason == HandoffReason.URGENT_RISK:
+        return Urgency.URGENT
+    if reason == HandoffReason.COMPLAINT and classification.sentiment <= -0.6:
+        return Urgency.HIGH
+    if classification.urgency in (Urgency.URGENT, Urgency.HIGH):
+        return Urgency(classification.urgency)
+    return Urgency.NORMAL
 
 
 def brief(text: str, max_sentences: int = 2, max_chars: int = 160) -> str:

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from agent.intents import Intent
 from agent.state import Action, Channel
+from core.status import HandoffReason
 
-HANDOFF_REASONS: dict[Intent, str] = {
-    Intent.URGENT: "urgent_risk",
-    Intent.COMPLAINT: "complaint",
-    Intent.HUMAN: "human_request",
-    Intent.ACCOUNT: "account",
+HANDOFF_REASONS: dict[Intent, HandoffReason] = {
+    Intent.URGENT: HandoffReason.URGENT_RISK,
+    Intent.COMPLAINT: HandoffReason.COMPLAINT,
+    Intent.HUMAN: HandoffReason.HUMAN_REQUEST,
+    Intent.ACCOUNT: HandoffReason.ACCOUNT,
 }
 ESCALATING_ACTIONS = frozenset({Action.HANDOFF, Action.PRIVATE_FOLLOWUP})
 
 
-def decide(intent: Intent, channel: Channel) -> tuple[Action, str | None]:
+def decide(intent: Intent, channel: Channel) -> tuple[Action, HandoffReason | None]:
     """The action and handoff reason; account matters raised in a group move to a private chat."""
     reason = HANDOFF_REASONS.get(intent)
     if reason is not None:

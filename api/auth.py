@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 
 from api.deps import SessionDep
 from api.errors import Forbidden, Unauthorized
+from core.status import StaffRole
 from services.staff import resolve_token
 from services.widget_sessions import conversation_for
 from storage.models import StaffUser
@@ -48,16 +49,16 @@ def require_roles(*roles: str) -> Callable[[StaffUser], StaffUser]:
     """A dependency admitting staff with one of `roles` (admins always pass)."""
 
     def check(user: StaffDep) -> StaffUser:
-        if user.role != "admin" and user.role not in roles:
+        if user.role != StaffRole.ADMIN and user.role not in roles:
             raise Forbidden(f"This needs the role {' or '.join(roles)}; you are {user.role}.")
         return user
 
     return check
 
 
-AgentStaffDep = Annotated[StaffUser, Depends(require_roles("agent"))]
-EditorDep = Annotated[StaffUser, Depends(require_roles("editor"))]
-AdminDep = Annotated[StaffUser, Depends(require_roles("admin"))]
+AgentStaffDep = Annotated[StaffUser, Depends(require_roles(StaffRole.AGENT))]
+EditorDep = Annotated[StaffUser, Depends(require_roles(StaffRole.EDITOR))]
+AdminDep = Annotated[StaffUser, Depends(require_roles(StaffRole.ADMIN))]
 
 
 WIDGET_HEADER = "x-widget-token"
@@ -85,7 +86,7 @@ def conversation_reader(request: Request, session: SessionDep) -> Callable[[str]
     owned = conversation_for(session, widget_token) if widget_token else None
 
     def check(conversation_id: str) -> None:
-        if staff is not None and staff.role in ("agent", "admin"):
+        if staff is not None and staff.role in (StaffRole.AGENT, StaffRole.ADMIN):
             return
         if owned == conversation_id:
             return

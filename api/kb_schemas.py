@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.status import ChunkStatus, JobStatus, KbDocumentStatus
 from knowledge.parsers import DOC_ID
 
 Category = Literal["product", "fee", "rate", "howto", "education", "policy"]
@@ -52,7 +53,7 @@ class KbDocumentOut(BaseModel):
     title: str
     category: str
     source: str
-    status: str = Field(description="published | draft | published_with_draft")
+    status: KbDocumentStatus
     published_version: int | None
     draft_version: int | None
     updated_by: str
@@ -97,7 +98,7 @@ class JobOut(BaseModel):
 
     id: str
     filename: str
-    status: str = Field(description="queued | running | done | failed")
+    status: JobStatus
     total: int
     done: int
     doc_ids: list[str]
@@ -123,7 +124,7 @@ class TryHitOut(BaseModel):
     title: str
     text: str
     kind: str
-    status: str
+    status: ChunkStatus
     score: float
     dense: float
     sparse: float

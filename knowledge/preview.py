@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from knowledge.base import KnowledgeBase
+from knowledge.base import KnowledgeBase, entries_of
 from knowledge.chunk import Chunk
 from knowledge.chunking import IndexEntry
 from knowledge.retriever import (
@@ -39,7 +39,11 @@ def base_id(doc_id: str) -> str:
 
 
 class DraftPreview:
-    """Retrieval over drafts-overlaid-on-published; the BM25 index is rebuilt after each KB write."""
+    """Retrieval over drafts-overlaid-on-published; the view is rebuilt (aside) after each KB write.
+
+    The view is derived from the knowledge base's in-memory index, reusing its tokenised rows: no store
+    read, and jieba runs only on the drafts' rows the first time they are shown.
+    """
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -49,35 +53,40 @@ class DraftPreview:
         self._shown: dict[str, Chunk] = {}  # chunk id → chunk as stored (drafts keep their status)
 
     def search(self, query: str, k: int = 5) -> Retrieval:
-        index, shown = self._view()
+        source, index, shown = self._view()
         vector = self.kb.embedder.embed_query(query)
         chunks: dict[str, Chunk] = {}
         dense: dict[str, float] = {}
-        for entry, similarity in self.kb.store.query(vector, DENSE_CANDIDATES * 2):
-            chunk = entry.chunk
-            if chunk.id not in shown:
+        found = [
+            *self.kb.store.nearest(vector, DENSE_CANDIDATES * 2),
+            *self.kb.store.nearest(vector, DENSE_CANDIDATES, drafts=True),
+        ]
+        for entry_id, similarity in found:
+            chunk_id = source.entry_chunks.get(entry_id)
+            if chunk_id is None or chunk_id not in shown:
                 continue
-            if similarity > dense.get(chunk.id, -1.0):
-                dense[chunk.id] = similarity
-                chunks[chunk.id] = shown[chunk.id]
-        best = sorted(index.scores(query).items(), key=lambda kv: -kv[1])[:SPARSE_CANDIDATES]
-        sparse = dict(best)
+            if similarity > dense.get(chunk_id, -1.0):
+                dense[chunk_id] = similarity
+                chunks[chunk_id] = shown[chunk_id]
+        sparse = dict(index.top(query, SPARSE_CANDIDATES))
         for chunk_id in sparse:
             chunks.setdefault(chunk_id, shown[chunk_id])
         return self.kb.retriever.rank(query, Candidates(chunks=chunks, dense=dense, sparse=sparse), k)
 
-    def _view(self) -> tuple[KeywordIndex, dict[str, Chunk]]:
+    def _view(self) -> tuple[KeywordIndex, KeywordIndex, dict[str, Chunk]]:
         source = self.kb.keywords()
         with self._lock:
             if self._source is not source or self._index is None:
-                entries = self.kb.store.entries()
+                entries = entries_of(source)
                 drafted = {base_id(e.chunk.doc_id) for e in entries if e.chunk.status == DRAFT}
                 shown = [e for e in entries if _shown(e, drafted)]
                 # KeywordIndex indexes published chunks only: present the shown drafts as published.
-                self._index = KeywordIndex(_as_published(e) for e in shown)
+                draft_entries = [_as_published(e) for e in shown if e.chunk.status == DRAFT]
+                removed = drafted | {e.chunk.doc_id for e in entries if e.chunk.status != PUBLISHED}
+                self._index = source.apply(draft_entries, removed)
                 self._shown = {e.chunk.id: e.chunk for e in shown}
                 self._source = source
-            return self._index, self._shown
+            return source, self._index, self._shown
 
 
 def _shown(entry: IndexEntry, drafted: set[str]) -> bool:

@@ -8,11 +8,11 @@ English files beside them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from knowledge.bm25 import BM25Index
+from knowledge.bm25 import BM25Index, TokenRows
 from knowledge.chunk import Chunk
 from knowledge.chunking import IndexEntry
 from knowledge.confidence import CROSS_LINGUAL_FEATURE_NAMES, Calibration, features, is_cross_lingual
@@ -87,38 +87,88 @@ class Candidates:
 
 
 class KeywordIndex:
-    """All chunks of the store, and BM25 over the published ones (FAQ variants merged into one row)."""
+    """All chunks of the store (drafts included), entry id → chunk id, and BM25 over the published chunks.
 
-    def __init__(self, entries: Iterable[IndexEntry], faq_text: FaqKeywordText = DEFAULT_FAQ_KEYWORD_TEXT):
+    FAQ variants are merged into one BM25 row per FAQ. Immutable once built, so searches share it without
+    a lock; `apply` builds the index after a write aside (rows already tokenised are reused) for the
+    caller to swap in.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[IndexEntry],
+        faq_text: FaqKeywordText = DEFAULT_FAQ_KEYWORD_TEXT,
+        *,
+        token_rows: TokenRows | None = None,
+    ):
+        by_doc: dict[str, list[IndexEntry]] = {}
+        for entry in entries:
+            by_doc.setdefault(entry.chunk.doc_id, []).append(entry)
+        self.faq_text: FaqKeywordText = faq_text
+        self._build({d: tuple(e) for d, e in by_doc.items()}, token_rows or TokenRows())
+
+    def _build(self, by_doc: dict[str, tuple[IndexEntry, ...]], token_rows: TokenRows) -> None:
+        self.entries_by_doc = by_doc
         self.chunks: dict[str, Chunk] = {}
+        self.entry_chunks: dict[str, str] = {}
         self.has_unpublished = False
         texts: dict[str, list[str]] = {}
-        for entry in entries:
-            chunk = entry.chunk
-            self.chunks[chunk.id] = chunk
-            if chunk.status != PUBLISHED:
-                self.has_unpublished = True
-                continue
-            parts = texts.setdefault(chunk.id, [])
-            if chunk.kind == "doc":
-                parts.append(chunk.text)
-            elif entry.role == "question":
-                parts.append(entry.text)
+        for doc_entries in by_doc.values():
+            for entry in doc_entries:
+                chunk = entry.chunk
+                self.chunks[chunk.id] = chunk
+                self.entry_chunks[entry.id] = chunk.id
+                if chunk.status != PUBLISHED:
+                    self.has_unpublished = True
+                    continue
+                parts = texts.setdefault(chunk.id, [])
+                if chunk.kind == "doc":
+                    parts.append(chunk.text)
+                elif entry.role == "question":
+                    parts.append(entry.text)
         rows = []
         for chunk_id, parts in texts.items():
             chunk = self.chunks[chunk_id]
             if chunk.kind == "faq":
                 parts = [*parts, chunk.question or ""]
-                if faq_text == "questions_answer":
+                if self.faq_text == "questions_answer":
                     parts.append(chunk.answer or "")
             rows.append((chunk_id, "\n".join(dict.fromkeys(parts))))
-        self._bm25 = BM25Index(rows)
+        self._rows = rows
+        self._bm25 = BM25Index(rows, token_rows)
+        if token_rows.cached > 2 * len(rows) + 1000:
+            token_rows.forget_except(text for _, text in rows)
+
+    def apply(self, written: Iterable[IndexEntry], removed_docs: Iterable[str]) -> KeywordIndex:
+        """A new index: this one without `removed_docs` and with `written` (replacing their documents)."""
+        added: dict[str, list[IndexEntry]] = {}
+        for entry in written:
+            added.setdefault(entry.chunk.doc_id, []).append(entry)
+        gone = set(removed_docs) | set(added)
+        by_doc = {d: e for d, e in self.entries_by_doc.items() if d not in gone}
+        by_doc.update((d, tuple(e)) for d, e in added.items())
+        index = KeywordIndex.__new__(KeywordIndex)
+        index.faq_text = self.faq_text
+        index._build(by_doc, self._bm25.token_rows)
+        return index
+
+    @property
+    def token_rows(self) -> TokenRows:
+        return self._bm25.token_rows
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(chunk id, keyword text) of each BM25 row, in row order."""
+        return list(self._rows)
 
     def __len__(self) -> int:
         return len(self.chunks)
 
     def scores(self, query: str) -> dict[str, float]:
         return self._bm25.scores(query)
+
+    def top(self, query: str, k: int = SPARSE_CANDIDATES) -> list[tuple[str, float]]:
+        """The k best published chunks by BM25, best first (only positive scores)."""
+        return self._bm25.top(query, k)
 
 
 class HybridRetriever:
@@ -147,23 +197,29 @@ class HybridRetriever:
         self.calibration = calibration
         self.cross_lingual = cross_lingual
 
-    def retrieve(self, query: str, keywords: KeywordIndex, k: int = 5) -> Retrieval:
-        return self.rank(query, self.candidates(query, keywords), k)
+    def retrieve(
+        self, query: str, keywords: KeywordIndex, k: int = 5, *, query_vector: Sequence[float] | None = None
+    ) -> Retrieval:
+        return self.rank(query, self.candidates(query, keywords, query_vector=query_vector), k)
 
-    def candidates(self, query: str, keywords: KeywordIndex) -> Candidates:
+    def candidates(
+        self, query: str, keywords: KeywordIndex, *, query_vector: Sequence[float] | None = None
+    ) -> Candidates:
+        """Dense and BM25 candidates; pass `query_vector` when the query is already embedded (one
+        embedding per turn, shared with the classifier)."""
         chunks: dict[str, Chunk] = {}
         dense: dict[str, float] = {}
-        vector = self.embedder.embed_query(query)
-        # Chroma's metadata filter costs more than the vector search itself (benchmarks/reports/latest.md:
-        # 3.7x at 10k chunks, 12.6x at 100k), so filter only when the store holds drafts.
-        where = {"status": PUBLISHED} if keywords.has_unpublished else None
-        for entry, similarity in self.store.query(vector, DENSE_CANDIDATES, where=where):
-            chunk_id = entry.chunk.id  # FAQ variants collapse onto their FAQ
+        vector = self.embedder.embed_query(query) if query_vector is None else query_vector
+        # Published entries have their own collection (drafts live in another): no metadata filter, and
+        # ids + distances only; chunks come from the in-memory map.
+        for entry_id, similarity in self.store.nearest(vector, DENSE_CANDIDATES):
+            chunk_id = keywords.entry_chunks.get(entry_id)  # FAQ variants collapse onto their FAQ
+            if chunk_id is None:  # written after this index was built: the next index will have it
+                continue
             if similarity > dense.get(chunk_id, -1.0):
                 dense[chunk_id] = similarity
-                chunks[chunk_id] = entry.chunk
-        best_sparse = sorted(keywords.scores(query).items(), key=lambda kv: -kv[1])[:SPARSE_CANDIDATES]
-        sparse = dict(best_sparse)
+                chunks[chunk_id] = keywords.chunks[chunk_id]
+        sparse = dict(keywords.top(query, SPARSE_CANDIDATES))
         for chunk_id in sparse:
             chunks.setdefault(chunk_id, keywords.chunks[chunk_id])
         return Candidates(chunks=chunks, dense=dense, sparse=sparse)

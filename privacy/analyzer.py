@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
-from presidio_analyzer.predefined_recognizers import SpacyRecognizer
-from spacy.language import Language
+from presidio_analyzer import AnalyzerEngine
 
 from privacy.context import CharWindowContextEnhancer
 from privacy.nlp_engine import OfflineSpacyNlpEngine, load_pipelines
-from privacy.recognizers import (
-    BankCardRecognizer,
-    ChineseAddressPatternRecognizer,
-    ChineseAddressRecognizer,
-    ChineseNamePatternRecognizer,
-    ChineseNameRecognizer,
-    CnEmailRecognizer,
-    CnIdCardRecognizer,
-    CnPassportRecognizer,
-    CnPhoneRecognizer,
-    EnglishAddressRecognizer,
-    LatinNameRecognizer,
-)
+from privacy.recognizers.registry import build_registry, load_config
 
 LANGUAGES = ["en", "zh"]
 
@@ -45,37 +32,14 @@ def detect_language(text: str) -> Literal["zh", "en"]:
     return "zh" if cjk and cjk >= latin_words else "en"
 
 
-def _recognizers(language: str, english: Language) -> list[EntityRecognizer]:
-    """Both languages get every rule: numbers and e-mails look the same in either, and customers
-    mix scripts (a Chinese name in an English message, an English name in a Chinese one)."""
-    shared: list[EntityRecognizer] = [
-        CnIdCardRecognizer(language),
-        BankCardRecognizer(language),
-        CnPhoneRecognizer(language),
-        CnEmailRecognizer(language),
-        CnPassportRecognizer(language),
-        ChineseNameRecognizer(language),
-        ChineseNamePatternRecognizer(language),
-        ChineseAddressRecognizer(language),
-        ChineseAddressPatternRecognizer(language),
-        EnglishAddressRecognizer(language),
-    ]
-    if language == "en":
-        # Only PERSON from spaCy: a bare city or organisation is not personal data here.
-        return [*shared, SpacyRecognizer(supported_language="en", supported_entities=["PERSON"])]
-    return [*shared, LatinNameRecognizer(english, supported_language=language)]
-
-
-@lru_cache(maxsize=1)
-def build_analyzer() -> AnalyzerEngine:
-    """No predefined Presidio recognizers: several mislabel Chinese numbers (a mobile as UK_NHS)."""
+@lru_cache(maxsize=4)
+def build_analyzer(config: Path | None = None) -> AnalyzerEngine:
+    """The recognizers named in `config` (default: `privacy/recognizers.yaml`, or the file in
+    PRIVACY_RECOGNIZERS). No predefined Presidio recognizers: several mislabel Chinese numbers
+    (a mobile as UK_NHS)."""
     pipelines = load_pipelines()
-    registry = RecognizerRegistry(supported_languages=LANGUAGES)
-    for language in LANGUAGES:
-        for recognizer in _recognizers(language, pipelines["en"]):
-            registry.add_recognizer(recognizer)
     return AnalyzerEngine(
-        registry=registry,
+        registry=build_registry(load_config(config), LANGUAGES, pipelines),
         nlp_engine=OfflineSpacyNlpEngine(pipelines),
         supported_languages=LANGUAGES,
         context_aware_enhancer=CharWindowContextEnhancer(),

@@ -9,23 +9,26 @@ import random
 import re
 import time
 import unicodedata
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import DateTime, Engine, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import DateTime, Engine, Integer, String, Text, UniqueConstraint, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from privacy.entities import placeholder_prefix
+from privacy.entities import NUMBER_TYPES, placeholder_prefix
+from privacy.recognizers.generic.email import canonical_email
+from privacy.view import CHINESE_DIGITS
 
 # Each round of a race has one winner, so this bounds how many writers one conversation can
 # have at once (a customer and a few staff in a group chat, far fewer in practice).
 _RETRIES = 20
-_NUMBER_TYPES = frozenset({"CN_ID_CARD", "BANK_CARD", "PHONE_NUMBER", "PASSPORT"})
-_NUMBER_SEPARATORS = re.compile(r"[\s\-－—()（）]+")
+_NUMBER_SEPARATORS = re.compile(r"[\s\-－—–()（）.。/\\\[\]【】·•_]+")
+_CHINESE_DIGITS = str.maketrans(CHINESE_DIGITS)
 _SPACES = re.compile(r"\s+")
 _CHINA_PREFIX = re.compile(r"^(?:\+|00)?86(?=1[3-9]\d{9}$|0?\d{9,11}\D*)")
 _MOBILE = re.compile(r"1[3-9]\d{9}$")
@@ -47,6 +50,22 @@ class Vault(Protocol):
     def placeholders(self, conversation_id: str) -> list[tuple[str, str]]: ...
 
 
+@runtime_checkable
+class BatchVault(Vault, Protocol):
+    """A vault that serves a whole message at once: what the conversation already holds (so a value
+    seen in an earlier turn is found again) and all of a message's placeholders in one transaction."""
+
+    def known_values(self, conversation_id: str) -> list[KnownValue]: ...
+
+    def placeholders_for(self, conversation_id: str, items: Sequence[tuple[str, str]]) -> list[str]: ...
+
+
+class KnownValue(NamedTuple):
+    placeholder: str
+    entity_type: str
+    original: str
+
+
 def generate_key() -> str:
     """A new Fernet key for one deployment (store it as VAULT_KEY, never in the database)."""
     return Fernet.generate_key().decode("ascii")
@@ -55,9 +74,11 @@ def generate_key() -> str:
 def normalise(entity_type: str, original: str) -> str:
     """The form used for "same value": "+86 138-1234-5678" and "13812345678" are one phone."""
     value = unicodedata.normalize("NFKC", original).casefold().strip()
-    if entity_type not in _NUMBER_TYPES:
+    if entity_type == "EMAIL_ADDRESS":
+        return canonical_email(value).replace(" ", "")
+    if entity_type not in NUMBER_TYPES:
         return _SPACES.sub(" ", value)
-    value = _NUMBER_SEPARATORS.sub("", value)
+    value = _NUMBER_SEPARATORS.sub("", value.translate(_CHINESE_DIGITS))
     if entity_type == "PHONE_NUMBER":
         national = _CHINA_PREFIX.sub("", value)
         if national != value and not _MOBILE.match(national) and not national.startswith("0"):
@@ -126,15 +147,7 @@ class SqlVault:
                 if found is not None:
                     return found
                 placeholder = self._next_placeholder(session, conversation_id, entity_type)
-                session.add(
-                    _VaultRow(
-                        conversation_id=conversation_id,
-                        placeholder=placeholder,
-                        entity_type=entity_type,
-                        digest=digest,
-                        ciphertext=self._fernet.encrypt(original.encode("utf-8")).decode("ascii"),
-                    )
-                )
+                session.add(self._row(conversation_id, placeholder, entity_type, digest, original))
                 try:
                     session.commit()
                 except IntegrityError:
@@ -144,6 +157,83 @@ class SqlVault:
                 return placeholder
         raise VaultError("could not allocate a placeholder (too much contention)")
 
+    def placeholders_for(self, conversation_id: str, items: Sequence[tuple[str, str]]) -> list[str]:
+        """`placeholder_for` for every (entity type, original) of one message, in one transaction.
+
+        SQLAlchemy Core rather than the ORM: this runs for every message, and the ORM's unit of
+        work costs more than the two statements it issues.
+        """
+        if not items:
+            return []
+        digests = [self._digest(entity_type, original) for entity_type, original in items]
+        table = _VaultRow.__table__
+        for attempt in range(_RETRIES):
+            try:
+                with self._engine.begin() as connection:
+                    rows = connection.execute(
+                        select(table.c.digest, table.c.placeholder).where(
+                            table.c.conversation_id == conversation_id
+                        )
+                    ).all()
+                    by_digest = dict(rows)
+                    numbers = _highest_numbers(placeholder for _, placeholder in rows)
+                    new_rows = []
+                    for (entity_type, original), digest in zip(items, digests, strict=True):
+                        if digest in by_digest:
+                            continue
+                        prefix = placeholder_prefix(entity_type)
+                        numbers[prefix] = numbers.get(prefix, 0) + 1
+                        by_digest[digest] = f"<{prefix}_{numbers[prefix]}>"
+                        new_rows.append(
+                            self._values(conversation_id, by_digest[digest], entity_type, digest, original)
+                        )
+                    if new_rows:
+                        connection.execute(insert(_VaultRow), new_rows)
+                return [by_digest[digest] for digest in digests]
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise VaultError("could not allocate placeholders (too much contention)")
+
+    def known_values(self, conversation_id: str) -> list[KnownValue]:
+        """Every value stored for the conversation, decrypted (a conversation holds a handful)."""
+        table = _VaultRow.__table__
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(table.c.placeholder, table.c.entity_type, table.c.ciphertext)
+                .where(table.c.conversation_id == conversation_id)
+                .order_by(table.c.id)
+            ).all()
+        return [KnownValue(p, t, self._decrypt(c)) for p, t, c in rows]
+
+    def _values(
+        self, conversation_id: str, placeholder: str, entity_type: str, digest: str, original: str
+    ) -> dict[str, object]:
+        return {
+            "conversation_id": conversation_id,
+            "placeholder": placeholder,
+            "entity_type": entity_type,
+            "digest": digest,
+            "ciphertext": self._fernet.encrypt(original.encode("utf-8")).decode("ascii"),
+            "created_at": datetime.now(UTC),
+        }
+
+    def _row(
+        self, conversation_id: str, placeholder: str, entity_type: str, digest: str, original: str
+    ) -> _VaultRow:
+        return _VaultRow(
+            conversation_id=conversation_id,
+            placeholder=placeholder,
+            entity_type=entity_type,
+            digest=digest,
+            ciphertext=self._fernet.encrypt(original.encode("utf-8")).decode("ascii"),
+        )
+
+    def _decrypt(self, token: str) -> str:
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except InvalidToken:
+            raise VaultKeyError("stored value was encrypted under another key") from None
+
     def reveal(self, conversation_id: str, placeholder: str) -> str | None:
         with Session(self._engine) as session:
             token = session.scalar(
@@ -151,12 +241,7 @@ class SqlVault:
                     _VaultRow.conversation_id == conversation_id, _VaultRow.placeholder == placeholder
                 )
             )
-        if token is None:
-            return None
-        try:
-            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
-        except InvalidToken:
-            raise VaultKeyError("stored value was encrypted under another key") from None
+        return None if token is None else self._decrypt(token)
 
     def placeholders(self, conversation_id: str) -> list[tuple[str, str]]:
         with Session(self._engine) as session:
@@ -183,3 +268,14 @@ class SqlVault:
         )
         numbers = [int(m.group(1)) for p in taken if (m := numbered.fullmatch(p))]
         return f"<{prefix}_{max(numbers, default=0) + 1}>"
+
+
+_NUMBERED = re.compile(r"<([A-Z][A-Z_]*[A-Z])_(\d+)>")
+
+
+def _highest_numbers(placeholders: Iterable[str]) -> dict[str, int]:
+    highest: dict[str, int] = {}
+    for placeholder in placeholders:
+        if match := _NUMBERED.fullmatch(placeholder):
+            highest[match.group(1)] = max(highest.get(match.group(1), 0), int(match.group(2)))
+    return highest

@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.status import ChunkStatus, KbDocumentStatus
 from knowledge import Document, KnowledgeBase, load_folder
 from knowledge.ingest import content_hash
 from knowledge.loaders import Translation
 from knowledge.preview import DRAFT, draft_id, is_draft_id
 from services import audit
+from services.transaction import commits
 from storage.kb_models import KbDocument, KbVersion
 from storage.models import StaffUser
 
@@ -96,7 +98,8 @@ class KbCatalog:
             stmt = stmt.where(KbDocument.kind == kind)
         rows = list(session.scalars(stmt.order_by(KbDocument.updated_at.desc(), KbDocument.id)).all())
         if status:
-            rows = [r for r in rows if r.status == status or (status == "draft" and r.draft_version)]
+            drafts = status == KbDocumentStatus.DRAFT
+            rows = [r for r in rows if r.status == status or (drafts and r.draft_version)]
         needle = query.strip().lower()
         if needle:
             rows = [
@@ -137,6 +140,7 @@ class KbCatalog:
 
     # Writes ----------------------------------------------------------------------------------------
 
+    @commits
     def save_draft(
         self, session: Session, actor: StaffUser, doc: Document, *, note: str = "", create: bool | None = None
     ) -> KbVersion:
@@ -167,6 +171,7 @@ class KbCatalog:
         audit.record(session, actor, "kb.draft", "kb_document", doc.id, version=version.number, note=note)
         return version
 
+    @commits
     def publish(self, session: Session, actor: StaffUser, doc_id: str) -> KbVersion:
         """Make the pending draft live (the reviewer is the one who publishes)."""
         row = self.get(session, doc_id)
@@ -176,11 +181,12 @@ class KbCatalog:
         row.published_version, row.draft_version = version.number, None
         row.updated_by = actor.username
         session.flush()
-        self.knowledge.ingest_document(from_content(version.content), "published")
+        self.knowledge.ingest_document(from_content(version.content), ChunkStatus.PUBLISHED)
         self.knowledge.delete_document(draft_id(doc_id))
         audit.record(session, actor, "kb.publish", "kb_document", doc_id, version=version.number)
         return version
 
+    @commits
     def discard_draft(self, session: Session, actor: StaffUser, doc_id: str) -> None:
         row = self.get(session, doc_id)
         if row.draft_version is None:
@@ -194,6 +200,7 @@ class KbCatalog:
         self.knowledge.delete_document(draft_id(doc_id))
         audit.record(session, actor, "kb.discard_draft", "kb_document", doc_id, version=discarded)
 
+    @commits
     def rollback(self, session: Session, actor: StaffUser, doc_id: str, number: int) -> KbVersion:
         """Publish a copy of an earlier version as a new version (history is never rewritten)."""
         row = self.get(session, doc_id)
@@ -204,7 +211,7 @@ class KbCatalog:
         row.published_version, row.draft_version = version.number, None
         self._describe(row, doc, actor.username)
         session.flush()
-        self.knowledge.ingest_document(doc, "published")
+        self.knowledge.ingest_document(doc, ChunkStatus.PUBLISHED)
         if had_draft:
             self.knowledge.delete_document(draft_id(doc_id))
         audit.record(
@@ -212,10 +219,11 @@ class KbCatalog:
         )
         return version
 
+    @commits
     def delete(self, session: Session, actor: StaffUser, doc_id: str) -> int:
         """Tombstone the document and remove its chunks (live and draft); returns chunks removed."""
         row = self.get(session, doc_id)
-        before = self.knowledge.store.documents()
+        before = self.knowledge.documents((doc_id, draft_id(doc_id)))
         removed = sum(before[i].chunks for i in (doc_id, draft_id(doc_id)) if i in before)
         row.deleted, row.draft_version, row.published_version = True, None, None
         row.updated_by = actor.username
@@ -230,7 +238,7 @@ class KbCatalog:
         since its last import becomes a new version; ids deleted by editors stay deleted."""
         report = ImportReport()
         for doc in load_folder(folder):
-            digest = content_hash(doc, "published")
+            digest = content_hash(doc, ChunkStatus.PUBLISHED)
             row = session.get(KbDocument, doc.id)
             if row is not None and row.deleted:
                 report.skipped_deleted.append(doc.id)
@@ -264,12 +272,12 @@ class KbCatalog:
 
     def sync_index(self, session: Session) -> tuple[int, int]:
         """Make the store mirror the catalog; returns (documents written, documents removed)."""
-        stored = self.knowledge.store.documents()
+        stored = self.knowledge.documents()
         wanted: dict[str, tuple[Document, str]] = {}
         for row in session.scalars(select(KbDocument).where(KbDocument.deleted.is_(False))):
             if row.published_version is not None:
                 doc = from_content(self.version(session, row.id, row.published_version).content)
-                wanted[row.id] = (doc, "published")
+                wanted[row.id] = (doc, ChunkStatus.PUBLISHED)
             if row.draft_version is not None:
                 doc = _as_draft(from_content(self.version(session, row.id, row.draft_version).content))
                 wanted[doc.id] = (doc, DRAFT)
@@ -299,7 +307,7 @@ class KbCatalog:
             doc_id=row.id,
             number=last + 1,
             content=to_content(doc),
-            content_hash=content_hash(doc, "published"),
+            content_hash=content_hash(doc, ChunkStatus.PUBLISHED),
             author=author,
             note=note[:256],
         )

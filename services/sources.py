@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.status import ChunkStatus
 from knowledge import KnowledgeBase
 
 
@@ -28,7 +29,9 @@ class SourcePage:
 def published_source(knowledge: KnowledgeBase, doc_id: str) -> SourcePage | None:
     """The document's published chunks in order (an FAQ: its question and answer), or None."""
     chunks = [
-        c for c in knowledge.keywords().chunks.values() if c.doc_id == doc_id and c.status == "published"
+        c
+        for c in knowledge.keywords().chunks.values()
+        if c.doc_id == doc_id and c.status == ChunkStatus.PUBLISHED
     ]
     if not chunks:
         return None

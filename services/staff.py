@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Literal, get_args
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import aware, utcnow
+from core.status import StaffRole
 from core.tokens import new_token, token_hash
+from services import audit
 from storage.models import StaffToken, StaffUser
 
-Role = Literal["agent", "editor", "admin"]
-ROLES: tuple[str, ...] = get_args(Role)
+ROLES: tuple[str, ...] = tuple(StaffRole)
 MIN_PASSWORD_CHARS = 10
 
 _hasher = PasswordHasher()
@@ -111,3 +112,62 @@ def revoke_token(session: Session, token: str) -> None:
     row = session.get(StaffToken, token_hash(token))
     if row is not None:
         row.revoked = True
+
+
+# Use cases: each records its audit entry and commits (routes and the CLI never commit).
+
+
+def add_account(
+    session: Session,
+    actor: StaffUser | None,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    display_name: str | None = None,
+    can_reveal: bool = False,
+    via: str = "api",
+) -> StaffUser:
+    """Create an account (`actor` None: from the command line) with its audit record."""
+    user = create_staff(session, username, password, role, display_name=display_name, can_reveal=can_reveal)
+    audit.record(
+        session, actor, "staff.create", "staff", user.id, role=user.role, can_reveal=user.can_reveal, via=via
+    )
+    session.commit()
+    return user
+
+
+def update_account(
+    session: Session, admin: StaffUser, user: StaffUser, changes: dict[str, Any], password: str | None
+) -> StaffUser:
+    """Apply field changes and an optional new password; the audit names the fields, never the password."""
+    try:
+        for field, value in changes.items():
+            setattr(user, field, value)
+        if password is not None:
+            set_password(user, password)
+    except StaffError:
+        session.rollback()
+        raise
+    recorded = changes | ({"password": "changed"} if password is not None else {})
+    audit.record(session, admin, "staff.update", "staff", user.id, **recorded)
+    session.commit()
+    return user
+
+
+def sign_in(session: Session, username: str, password: str, ttl_hours: float) -> tuple[StaffUser, str] | None:
+    """The account and a new bearer token, or None for a wrong name or password."""
+    user = authenticate(session, username, password)
+    if user is None:
+        return None
+    token = issue_token(session, user, ttl_hours)
+    audit.record(session, user, "staff.login", "staff", user.id)
+    session.commit()
+    return user, token
+
+
+def sign_out(session: Session, user: StaffUser, token: str | None) -> None:
+    if token:
+        revoke_token(session, token)
+    audit.record(session, user, "staff.logout", "staff", user.id)
+    session.commit()

@@ -21,7 +21,7 @@ def start_session(
     language: str = "zh",
     customer_tier: str | None = None,
 ) -> tuple[str, Conversation]:
-    """A new conversation and the token that alone (besides staff) may read and write it."""
+    """A new conversation and the token that alone (besides staff) may read and write it (committed)."""
     token = new_token()
     conversation = Conversation(
         channel="web",
@@ -38,7 +38,7 @@ def start_session(
             expires_at=utcnow() + timedelta(hours=ttl_hours),
         )
     )
-    session.flush()
+    session.commit()
     return token, conversation
 
 

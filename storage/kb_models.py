@@ -13,6 +13,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
+from core.status import JobStatus, KbDocumentStatus
 from storage.models import Base, new_id
 
 
@@ -35,12 +36,14 @@ class KbDocument(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     @property
-    def status(self) -> str:
+    def status(self) -> KbDocumentStatus:
         if self.deleted:
-            return "deleted"
+            return KbDocumentStatus.DELETED
         if self.draft_version is not None:
-            return "draft" if self.published_version is None else "published_with_draft"
-        return "published"
+            if self.published_version is None:
+                return KbDocumentStatus.DRAFT
+            return KbDocumentStatus.PUBLISHED_WITH_DRAFT
+        return KbDocumentStatus.PUBLISHED
 
 
 class KbVersion(Base):
@@ -66,7 +69,7 @@ class KbJob(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("job"))
     filename: Mapped[str] = mapped_column(String(256))
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|running|done|failed
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)  # JobStatus
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     doc_ids: Mapped[list[Any]] = mapped_column(default=list)

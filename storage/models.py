@@ -54,7 +54,7 @@ class Message(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("msg"))
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     seq: Mapped[int] = mapped_column()
-    role: Mapped[str] = mapped_column(String(16))  # "customer" | "bot" | "staff" | "system"
+    role: Mapped[str] = mapped_column(String(16))  # Role
     sender_ref: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)  # redacted
     intent: Mapped[str | None] = mapped_column(String(32))
@@ -62,7 +62,7 @@ class Message(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     pii_types: Mapped[list[Any]] = mapped_column(default=list)
     citations: Mapped[list[Any]] = mapped_column(default=list)
-    feedback: Mapped[str | None] = mapped_column(String(16))  # "helpful" | "not_helpful" (bot messages)
+    feedback: Mapped[str | None] = mapped_column(String(16))  # Feedback (bot messages)
     feedback_comment: Mapped[str | None] = mapped_column(Text)  # redacted
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -75,9 +75,9 @@ class Handoff(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ho"))
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=HandoffStatus.OPEN, index=True)
-    reason: Mapped[str] = mapped_column(String(32))  # the intent or "low_confidence"
+    reason: Mapped[str] = mapped_column(String(32))  # HandoffReason
     category: Mapped[str] = mapped_column(String(32))
-    urgency: Mapped[str] = mapped_column(String(16))
+    urgency: Mapped[str] = mapped_column(String(16))  # Urgency
     sentiment: Mapped[float] = mapped_column(Float, default=0.0)
     private_followup: Mapped[bool] = mapped_column(default=False)
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -140,7 +140,7 @@ class StaffUser(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("staff"))
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
-    role: Mapped[str] = mapped_column(String(16))  # "agent" | "editor" | "admin"
+    role: Mapped[str] = mapped_column(String(16))  # StaffRole
     can_reveal: Mapped[bool] = mapped_column(default=False)  # may reveal redacted originals (audited)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)

@@ -8,20 +8,17 @@ from api.auth import TOKEN_COOKIE, StaffDep, request_token
 from api.deps import SessionDep, SettingsDep
 from api.errors import Unauthorized
 from api.staff_schemas import LoginIn, LoginOut, StaffOut
-from services import audit
-from services.staff import authenticate, issue_token, revoke_token
+from services.staff import sign_in, sign_out
 
 router = APIRouter(prefix="/v1/auth", tags=["staff auth"])
 
 
 @router.post("/login", response_model=LoginOut)
 def login(body: LoginIn, response: Response, session: SessionDep, settings: SettingsDep) -> LoginOut:
-    user = authenticate(session, body.username, body.password)
-    if user is None:
+    signed_in = sign_in(session, body.username, body.password, settings.staff_token_ttl_hours)
+    if signed_in is None:
         raise Unauthorized("Wrong username or password.")
-    token = issue_token(session, user, settings.staff_token_ttl_hours)
-    audit.record(session, user, "staff.login", "staff", user.id)
-    session.commit()
+    user, token = signed_in
     ttl = int(settings.staff_token_ttl_hours * 3600)
     response.set_cookie(TOKEN_COOKIE, token, max_age=ttl, httponly=True, samesite="strict")
     return LoginOut(token=token, expires_in_s=ttl, staff=StaffOut.model_validate(user))
@@ -29,11 +26,7 @@ def login(body: LoginIn, response: Response, session: SessionDep, settings: Sett
 
 @router.post("/logout", status_code=204)
 def logout(request: Request, response: Response, user: StaffDep, session: SessionDep) -> None:
-    token = request_token(request)
-    if token:
-        revoke_token(session, token)
-    audit.record(session, user, "staff.logout", "staff", user.id)
-    session.commit()
+    sign_out(session, user, request_token(request))
     response.delete_cookie(TOKEN_COOKIE)
 
 

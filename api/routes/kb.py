@@ -33,10 +33,11 @@ from api.kb_schemas import (
     TryIn,
     TryOut,
 )
+from core.status import ChunkStatus
 from knowledge import Document, KnowledgeError
 from knowledge.parsers import UploadError, UploadMeta, parse_upload
 from knowledge.preview import base_id
-from services import audit, kb_jobs
+from services import kb_jobs
 from services.gaps import gap_report
 from services.kb_admin import KbAdmin
 from services.kb_catalog import CatalogError, KbCatalog
@@ -127,9 +128,7 @@ def create_document(
             create=True,
         )
     except (CatalogError, KnowledgeError) as exc:
-        session.rollback()
         raise _refuse(exc) from exc
-    session.commit()
     return _detail(kb.catalog, session, kb.catalog.get(session, body.id))
 
 
@@ -153,9 +152,7 @@ def edit_document(
             session, user, _document(doc_id, body, row.source), note=body.note or "编辑", create=False
         )
     except (CatalogError, KnowledgeError) as exc:
-        session.rollback()
         raise _refuse(exc) from exc
-    session.commit()
     return _detail(kb.catalog, session, kb.catalog.get(session, doc_id))
 
 
@@ -165,9 +162,7 @@ def delete_document(doc_id: str, user: EditorDep, kb: KbAdminDep, session: Sessi
     try:
         removed = kb.catalog.delete(session, user, doc_id)
     except (CatalogError, KnowledgeError) as exc:
-        session.rollback()
         raise _refuse(exc) from exc
-    session.commit()
     return DeleteOut(id=doc_id, chunks_removed=removed)
 
 
@@ -209,13 +204,10 @@ def publish_many(body: PublishManyIn, user: EditorDep, kb: KbAdminDep, session: 
         try:
             kb.catalog.publish(session, user, doc_id)
         except CatalogError:
-            session.rollback()
             skipped.append(doc_id)
             continue
         except KnowledgeError as exc:
-            session.rollback()
             raise _refuse(exc) from exc
-        session.commit()
         published.append(doc_id)
     return PublishManyOut(published=published, skipped=skipped)
 
@@ -224,9 +216,7 @@ def _change(kb: KbAdmin, session: Session, doc_id: str, action: Callable[[], obj
     try:
         action()
     except (CatalogError, KnowledgeError) as exc:
-        session.rollback()
         raise _refuse(exc) from exc
-    session.commit()
     return _detail(kb.catalog, session, kb.catalog.get(session, doc_id))
 
 
@@ -256,9 +246,6 @@ async def upload(
     except (CatalogError, KnowledgeError) as exc:
         raise _refuse(exc) from exc
     job = kb.jobs.submit(session, user, filename, docs)
-    audit.record(session, user, "kb.upload", "kb_job", job.id, filename=filename, documents=len(docs))
-    session.commit()
-    kb.jobs.start(job.id, user.id, docs)
     return JobOut.model_validate(job)
 
 
@@ -285,7 +272,7 @@ def try_question(body: TryIn, _: EditorDep, kb: KbAdminDep, services: ServicesDe
             title=h.chunk.title,
             text=h.chunk.text,
             kind=h.chunk.kind,
-            status=h.chunk.status,
+            status=ChunkStatus(h.chunk.status),
             score=round(h.score, 4),
             dense=round(h.dense, 4),
             sparse=round(h.sparse, 4),

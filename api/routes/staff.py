@@ -8,8 +8,7 @@ from api.auth import AdminDep
 from api.deps import SessionDep
 from api.errors import AppError, Conflict, NotFound
 from api.staff_schemas import StaffCreateIn, StaffOut, StaffUpdateIn
-from services import audit
-from services.staff import StaffError, create_staff, get_staff, list_staff_accounts, set_password
+from services.staff import StaffError, add_account, get_staff, list_staff_accounts, update_account
 
 router = APIRouter(prefix="/v1/staff", tags=["staff accounts"])
 
@@ -28,8 +27,9 @@ def list_staff(_: AdminDep, session: SessionDep) -> list[StaffOut]:
 @router.post("", response_model=StaffOut, status_code=201)
 def add_staff(body: StaffCreateIn, admin: AdminDep, session: SessionDep) -> StaffOut:
     try:
-        user = create_staff(
+        user = add_account(
             session,
+            admin,
             body.username,
             body.password,
             body.role,
@@ -40,8 +40,6 @@ def add_staff(body: StaffCreateIn, admin: AdminDep, session: SessionDep) -> Staf
         if "already exists" in str(exc):
             raise Conflict(str(exc)) from exc
         raise InvalidStaff(str(exc)) from exc
-    audit.record(session, admin, "staff.create", "staff", user.id, role=user.role, can_reveal=user.can_reveal)
-    session.commit()
     return StaffOut.model_validate(user)
 
 
@@ -51,14 +49,8 @@ def update_staff(staff_id: str, body: StaffUpdateIn, admin: AdminDep, session: S
     if user is None:
         raise NotFound(f"staff account {staff_id} does not exist")
     changes = body.model_dump(exclude_none=True, exclude={"password"})
-    for field, value in changes.items():
-        setattr(user, field, value)
-    if body.password is not None:
-        try:
-            set_password(user, body.password)
-        except StaffError as exc:
-            raise InvalidStaff(str(exc)) from exc
-        changes["password"] = "changed"
-    audit.record(session, admin, "staff.update", "staff", user.id, **changes)
-    session.commit()
+    try:
+        update_account(session, admin, user, changes, body.password)
+    except StaffError as exc:
+        raise InvalidStaff(str(exc)) from exc
     return StaffOut.model_validate(user)

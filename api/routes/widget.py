@@ -37,7 +37,6 @@ def new_session(body: SessionIn, services: ServicesDep, session: SessionDep) -> 
         language=body.language,
         customer_tier=body.customer_tier,
     )
-    session.commit()
     return SessionOut(
         token=token,
         conversation_id=conversation.id,
@@ -131,5 +130,4 @@ def feedback(
         given = widget.Feedback(conversation_id, message_id, body.helpful, body.comment)
         if not widget.record_feedback(session, services.redactor, given):
             raise NotFound(f"no answer {message_id} in this conversation")
-        session.commit()
     return Response(status_code=204)

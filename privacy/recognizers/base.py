@@ -13,6 +13,7 @@ from presidio_analyzer import (
     PatternRecognizer,
     RecognizerResult,
 )
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Numbers glued to Chinese text have no `\b` (CJK characters are word characters), so number
 # patterns are delimited by "no ASCII letter or digit next to it" instead.
@@ -20,6 +21,12 @@ NOT_AFTER_ALNUM = r"(?<![0-9A-Za-z])"
 NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
 # Words that name a long number as a reference (order, transaction, contract), not a person's.
 REFERENCE_NUMBER_CONTEXT = ["订单", "单号", "流水", "交易号", "合同", "工单", "order"]
+
+
+def after_words(words: str, gap: str = r"[\s:：#是为]{0,3}") -> str:
+    """A look-behind for a value that follows one of `words` ("微信号：", "QQ "): for values whose
+    shape alone says nothing (any 6–20 letters and digits), the word must be right before them."""
+    return rf"(?<=(?:{words}){gap})"
 
 
 class ContextPatternRecognizer(PatternRecognizer):
@@ -35,6 +42,8 @@ class ContextPatternRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[list[str]] = []
     NEGATIVE_CONTEXT: ClassVar[list[str]] = []
     FLAGS: ClassVar[int] = re.DOTALL | re.MULTILINE | re.IGNORECASE
+    # A cheap test every match needs (e.g. a run of digits): text without it skips the patterns.
+    PREFILTER: ClassVar[str | None] = None
 
     def __init__(self, supported_language: str = "zh") -> None:
         super().__init__(
@@ -46,6 +55,18 @@ class ContextPatternRecognizer(PatternRecognizer):
             global_regex_flags=self.FLAGS,
         )
         self.negative_context: list[str] = list(self.NEGATIVE_CONTEXT)
+        self._prefilter = re.compile(self.PREFILTER, self.FLAGS) if self.PREFILTER else None
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if self._prefilter is not None and self._prefilter.search(text) is None:
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)
 
 
 class ModelRecognizer(LocalRecognizer):

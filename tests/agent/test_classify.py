@@ -6,12 +6,14 @@ None of these messages is in agent/data/intent_examples.yaml or evals/data/escal
 from __future__ import annotations
 
 import os
-import statistics
-import time
-from collections.abc import Sequence
+import re
+import re._parser as sre
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pytest
 
+from agent import intents
 from agent.classify import Intent, MessageClassifier, evaluate_examples, load_examples
 
 C, U, H, A = Intent.COMPLAINT, Intent.URGENT, Intent.HUMAN, Intent.ACCOUNT
@@ -376,11 +378,60 @@ def test_reads_text_after_redaction(classifier: MessageClassifier, text: str, in
     assert classifier.classify(text).intent is intent
 
 
-def test_long_repetitive_message_cannot_stall_the_lexicon() -> None:
-    start = time.perf_counter()
-    for text in ("哈" * 2000 + "?", "等了" + "1" * 2000, "。" * 2000 + "x"):
-        MessageClassifier().classify(text)
-    assert time.perf_counter() - start < 0.5
+def _nested_unbounded_repeats(items: Iterable[tuple[Any, Any]], inside_unbounded: bool = False) -> list[str]:
+    """Repeats nested in an unbounded repeat (`(a+)+`, `(x*y)*`): the shape that backtracks exponentially."""
+    found: list[str] = []
+    for op, av in items:
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, high, body = av
+            if inside_unbounded and high > 1:
+                found.append(f"{op}{{{low},{high}}}")
+            found += _nested_unbounded_repeats(body, inside_unbounded or high == sre.MAXREPEAT)
+        elif op is sre.SUBPATTERN:
+            found += _nested_unbounded_repeats(av[3], inside_unbounded)
+        elif op is sre.BRANCH:
+            for branch in av[1]:
+                found += _nested_unbounded_repeats(branch, inside_unbounded)
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            found += _nested_unbounded_repeats(av[1], inside_unbounded)
+        elif op is sre.ATOMIC_GROUP:
+            found += _nested_unbounded_repeats(av, inside_unbounded)
+    return found
+
+
+def _lexicon_patterns() -> dict[str, re.Pattern[str]]:
+    patterns = {f"cue:{cue.name}": cue.pattern for cue in intents.CUES}
+    patterns |= {name: value for name, value in vars(intents).items() if isinstance(value, re.Pattern)}
+    return patterns
+
+
+def test_the_nesting_check_catches_catastrophic_patterns() -> None:
+    assert _nested_unbounded_repeats(sre.parse(r"^(哈+)+$"))
+    assert _nested_unbounded_repeats(sre.parse(r"(a|b\d*)*c"))
+    assert not _nested_unbounded_repeats(sre.parse(r"(\w+ ){0,2}(card|wallet)|.{0,8}(转|取)+"))
+
+
+def test_no_lexicon_pattern_can_backtrack_exponentially() -> None:
+    """A long repetitive message must not stall the lexicon: no pattern nests a repeat in an unbounded one.
+
+    Checked on the compiled patterns' structure, so the test is deterministic; the speed itself is measured
+    by `python -m benchmarks turn_profile` (the classify step).
+    """
+    patterns = _lexicon_patterns()
+    assert len(patterns) > 20
+    offenders = {
+        name: found
+        for name, p in patterns.items()
+        if (found := _nested_unbounded_repeats(sre.parse(p.pattern, p.flags)))
+    }
+    assert offenders == {}
+
+
+def test_long_repetitive_messages_are_classified() -> None:
+    results = [
+        MessageClassifier().classify(t) for t in ("哈" * 2000 + "?", "等了" + "1" * 2000, "。" * 2000 + "x")
+    ]
+    assert all(r.intent in Intent for r in results)
 
 
 def test_examples_cover_every_intent_with_enough_variety() -> None:
@@ -391,15 +442,3 @@ def test_examples_cover_every_intent_with_enough_variety() -> None:
 
 def test_examples_are_classified_leave_one_out(classifier: MessageClassifier) -> None:
     assert evaluate_examples(classifier, verbose=False) >= 0.95
-
-
-def test_classification_is_fast_after_warm_up(classifier: MessageClassifier) -> None:
-    texts = [t for t, _ in PHRASINGS[:40]]
-    classifier.classify("预热")
-    timings = []
-    for text in texts:
-        start = time.perf_counter()
-        classifier.classify(text + "。")  # not a cached string anywhere
-        timings.append(time.perf_counter() - start)
-    # The budget is 30 ms on 2 cores; a shared CI runner gets slack, the median keeps it honest.
-    assert statistics.median(timings) < 0.06

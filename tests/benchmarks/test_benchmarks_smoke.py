@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import ingest, latency, redaction, retrieval
+from benchmarks import hnsw, ingest, latency, redaction, retrieval
 from benchmarks.result import BenchResult, machine, percentile, write_report
 
 TINY_KB = Path(__file__).resolve().parents[1] / "knowledge" / "fixtures" / "kb"
@@ -51,11 +51,21 @@ def test_redaction_compares_with_presidio() -> None:
 
 
 def test_retrieval_measures_dense_bm25_and_hybrid() -> None:
-    result = retrieval.run(sizes=(300,), queries=3)
+    result = retrieval.run(sizes=(300,), queries=3, real_passages=60)
     check(result, "retrieval")
     (size,) = result.metrics["sizes"]
     assert size["chunks"] == 300 and size["queries"] == 3
-    assert {"dense", "dense_unfiltered", "bm25", "hybrid", "query_embedding"} <= size.keys()
+    assert {"dense", "dense_old", "bm25", "bm25_old", "hybrid", "query_embedding"} <= size.keys()
+
+
+def test_hnsw_sweep_reports_recall_against_exact_search() -> None:
+    result = hnsw.run(size=400, graphs=((8, 40),), efs=(50, 80), real_passages=60)
+    check(result, "hnsw")
+    rows = result.metrics["rows"]
+    assert {(r["engine"], r["ef_search"]) for r in rows} == {
+        (e, ef) for e in ("chroma", "faiss") for ef in (50, 80)
+    }
+    assert all(0.5 <= r["recall_at_10"] <= 1.0 for r in rows)
 
 
 def test_ingest_compares_with_raw_embedding(tmp_path: Path) -> None:

@@ -122,3 +122,30 @@ def test_nothing_personal_reaches_the_logs(redactor: Redactor, caplog: pytest.Lo
 )
 def test_ordinary_banking_messages_have_nothing_to_redact(redactor: Redactor, message: str) -> None:
     assert redactor.redact(message, "conv-1").text == message
+
+
+def test_a_value_found_in_an_earlier_turn_is_replaced_wherever_it_reappears(redactor: Redactor) -> None:
+    first = redactor.redact("收款人：呼萍，转账一直没到", "conv-1")
+    later = redactor.redact("呼萍说还是没收到", "conv-1")
+    assert first.text == "收款人：<NAME_1>，转账一直没到"
+    assert later.text == "<NAME_1>说还是没收到"
+
+
+def test_every_occurrence_in_a_message_gets_the_same_placeholder(redactor: Redactor) -> None:
+    redaction = redactor.redact("我叫张伟。张伟的卡丢了，张伟很着急", "conv-1")
+    assert redaction.text == "我叫<NAME_1>。<NAME_1>的卡丢了，<NAME_1>很着急"
+
+
+def test_transliterated_names_are_redacted_whole(redactor: Redactor) -> None:
+    assert "卡罗" not in redactor.redact("我叫阿卜杜拉·卡罗，想开户", "conv-1").text
+
+
+def test_an_email_seen_earlier_is_replaced_when_it_reappears(redactor: Redactor) -> None:
+    redactor.redact("邮箱zhang.wei@example.com", "conv-1")
+    assert redactor.redact("还是发到 zhang.wei@example.com", "conv-1").text == "还是发到 <EMAIL_1>"
+
+
+def test_english_name_lists_and_name_parts(redactor: Redactor) -> None:
+    text = "Our founders: Eklund, Michael and Hodge. Michael Hodge said so."
+    redacted = redactor.redact(text, "conv-en").text
+    assert not [name for name in ("Eklund", "Michael", "Hodge") if name in redacted]

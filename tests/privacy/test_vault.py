@@ -78,3 +78,18 @@ def test_concurrent_writers_get_distinct_placeholders(vault: SqlVault) -> None:
     assert first == second
     assert sorted(first) == sorted(f"<PHONE_{n}>" for n in range(1, 25))
     assert [vault.reveal("c1", p) for p in first] == values
+
+
+def test_a_whole_message_is_stored_in_one_batch_with_stable_placeholders(vault: SqlVault) -> None:
+    first = vault.placeholders_for("conv-b", [("PHONE_NUMBER", "13812345678"), ("PERSON", "张伟")])
+    again = vault.placeholders_for(
+        "conv-b", [("PERSON", "张伟"), ("PHONE_NUMBER", "138 1234 5678"), ("PHONE_NUMBER", "13900001111")]
+    )
+    assert first == ["<PHONE_1>", "<NAME_1>"]
+    assert again == ["<NAME_1>", "<PHONE_1>", "<PHONE_2>"]
+    assert vault.placeholder_for("conv-b", "PHONE_NUMBER", "一三九零零零零一一一一") == "<PHONE_2>"
+    assert [(v.placeholder, v.original) for v in vault.known_values("conv-b")] == [
+        ("<PHONE_1>", "13812345678"),
+        ("<NAME_1>", "张伟"),
+        ("<PHONE_2>", "13900001111"),
+    ]

@@ -8,7 +8,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from privacy.recognizers.base import ModelRecognizer
-from privacy.recognizers.lac import LacWord, has_cjk, lac_words
+from privacy.recognizers.ner.lac import LacWord, has_cjk, lac_words
 
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇]"
 # Words that continue an address after a place name: "88号院", "3号楼", "2", "单元", "501", "室".
@@ -23,7 +23,7 @@ _STREET_LEVEL = re.compile(
 )
 
 
-class ChineseAddressRecognizer(ModelRecognizer):
+class LacAddressRecognizer(ModelRecognizer):
     """LAC finds the place names; the house, building and flat numbers are joined on here."""
 
     ENTITY = "ADDRESS"

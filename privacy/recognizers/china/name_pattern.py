@@ -19,10 +19,19 @@ _SINGLE = (
 )
 _SURNAME = rf"(?:{_COMPOUND}|[{_SINGLE}])"
 # Given-name characters: any CJK character except ones that end the name in speech.
-_GIVEN_CJK = r"(?:(?![的想要了在是和跟与请问吗呢啊吧呀哦就也都还又先女经总老])[\u4e00-\u9fff])"
+_GIVEN_CJK = (
+    r"(?:(?![的想要了在是和跟与请问吗呢啊吧呀哦就也都还又先女经总老说已没他她不现给把被从对])[\u4e00-\u9fff])"
+)
+# The first character after a form label that cannot start a name ("姓名是什么？", "姓名要写全").
+_NOT_NAME_START = r"(?![什怎哪啥多不没和的要在是为写填改])"
+_NAME_END = r"(?=[\s，,。.；;、！!？?）)]|$)"
 _INTRO = (
     r"(?<=我叫|我是|名字是|名字叫|英文名是?|英文名叫|name是|姓名[:：]?\s?|本人|户名[:：]?\s?"
-    r"|持卡人[:：]?\s?|联系人[:：]?\s?|收件人[:：]?\s?|收款人[:：]?\s?|收货人[:：]?\s?)"
+    r"|持卡人[:：]?\s?|联系人[:：]?\s?|收件人[:：]?\s?|收款人[:：]?\s?|收货人[:：]?\s?|开户人[:：]?\s?)"
+)
+# After a form label the next two or three characters are a name whatever the surname (索想, 呼萍).
+_FORM_LABEL = (
+    r"(?<=(?:姓名|户名|持卡人|联系人|收件人|收款人|收货人|开户人|客户名称|申请人)(?:是|为)?[:：]?\s?)"
 )
 # Case matters for Latin names even though the recognizer matches case-insensitively.
 _LATIN_NAME = r"\s?(?-i:[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,2})"
@@ -37,6 +46,9 @@ class ChineseNamePatternRecognizer(ContextPatternRecognizer):
     ENTITY = "PERSON"
     PATTERNS = [
         Pattern("cn_name_introduced", rf"{_INTRO}{_SURNAME}{_GIVEN_CJK}{{1,2}}", 0.6),
+        Pattern(
+            "cn_name_after_label", rf"{_FORM_LABEL}{_NOT_NAME_START}[\u4e00-\u9fff]{{2,3}}{_NAME_END}", 0.55
+        ),
         Pattern("cn_name_titled", rf"{_NOT_A_NAME}{_SURNAME}{_GIVEN_CJK}{{0,2}}{_TITLE}", 0.55),
         Pattern("latin_name_introduced", rf"{_INTRO}{_LATIN_NAME}", 0.6),
     ]

@@ -20,6 +20,7 @@ class BankCardRecognizer(ContextPatternRecognizer):
     """Luhn-valid card numbers; Luhn failures only with card context. No card starts with 0."""
 
     ENTITY = "BANK_CARD"
+    PREFILTER = r"\d{12}"
     PATTERNS = [
         Pattern("card_plain", NOT_AFTER_ALNUM + r"[1-9]\d{15,18}" + NOT_BEFORE_ALNUM, _UNVALIDATED),
         Pattern(

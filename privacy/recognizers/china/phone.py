@@ -22,6 +22,7 @@ class CnPhoneRecognizer(ContextPatternRecognizer):
     """Personal phone numbers; 400/800 hotlines and short service numbers are not personal."""
 
     ENTITY = "PHONE_NUMBER"
+    PREFILTER = r"\d{3}"
     PATTERNS = [
         Pattern(
             "cn_mobile",
@@ -44,6 +45,8 @@ class CnPhoneRecognizer(ContextPatternRecognizer):
         ),
         # Eleven or twelve digits starting with 0 could be many things: needs context.
         Pattern("cn_landline_plain", NOT_AFTER_ALNUM + rf"0{_AREA}\d{{7,8}}" + NOT_BEFORE_ALNUM, 0.35),
+        # A local number without its area code ("6543 2109"): only with a phone word near it.
+        Pattern("cn_landline_local", NOT_AFTER_ALNUM + r"[2-9]\d{6,7}" + NOT_BEFORE_ALNUM, 0.2),
     ]
     CONTEXT = [
         "电话", "手机", "联系", "号码", "座机", "致电", "打给", "回电", "来电", "微信",

@@ -18,6 +18,9 @@ _HOUSE = rf"(?:(?:[东南西北中]|{_NUM}+)段)?(?:{_NUM}+\s?(?:号院|号|弄)
 _UNIT_PART = rf"\s?(?:{_NUM}+|[A-Za-z])\s?(?:号楼|栋|幢|座|单元|楼|层|室|号|弄)"
 _UNIT = rf"(?:{_UNIT_PART}|[\-－]{_NUM}+)*(?:\s?{_NUM}{{1,6}}室?)?"
 _COMPOUND = rf"(?:{_NAME}{{2,8}}?(?:小区|花园|公寓|新村|家园))"
+# A landmark (mall, tower, estate) followed by a building and a room: "万达广场B座1203室".
+_LANDMARK = rf"(?:{_NAME}{{2,8}}?(?:广场|大厦|中心|大楼|商城|写字楼|苑|园|府|公馆|城|村|里|湾))"
+_BUILDING_ROOM = rf"(?:{_UNIT_PART}){{2,}}|(?:{_UNIT_PART})[\-－]?{_NUM}{{2,5}}"
 
 
 class ChineseAddressPatternRecognizer(ContextPatternRecognizer):
@@ -27,5 +30,6 @@ class ChineseAddressPatternRecognizer(ContextPatternRecognizer):
     PATTERNS = [
         Pattern("cn_street_address", rf"{_ADMIN}{{0,4}}{_ROAD}{_HOUSE}{_UNIT}", 0.7),
         Pattern("cn_compound_address", rf"{_ADMIN}{{0,4}}{_COMPOUND}{_UNIT}", 0.6),
+        Pattern("cn_landmark_address", rf"{_ADMIN}{{0,4}}{_LANDMARK}(?:{_BUILDING_ROOM})", 0.6),
     ]
     CONTEXT = ["地址", "住址", "住在", "寄到", "邮寄", "收货"]

@@ -8,7 +8,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from privacy.recognizers.base import ModelRecognizer
-from privacy.recognizers.lac import LacWord, has_cjk, lac_words
+from privacy.recognizers.ner.lac import LacWord, has_cjk, lac_words
 
 # "王经理" is tagged as one PER: redact the surname, keep the role so the reply still reads well.
 _TITLES = re.compile(
@@ -17,7 +17,7 @@ _TITLES = re.compile(
 _JOINERS = {" ", "·", "•", "-"}
 
 
-class ChineseNameRecognizer(ModelRecognizer):
+class LacNameRecognizer(ModelRecognizer):
     """LAC tags names well in running Chinese text (张伟, 欧阳娜娜, 王经理, even John Smith)."""
 
     ENTITY = "PERSON"

@@ -11,6 +11,7 @@ class CnPassportRecognizer(ContextPatternRecognizer):
     """E + 8 digits and E + letter + 7 digits (current e-passports); older forms need context."""
 
     ENTITY = "PASSPORT"
+    PREFILTER = r"\d{7}"
     PATTERNS = [
         Pattern(
             "cn_passport_e",

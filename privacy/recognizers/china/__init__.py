@@ -1,0 +1,1 @@
+"""Recognizers for mainland-China (and HK/Macau/Taiwan) identifiers, written by rules."""

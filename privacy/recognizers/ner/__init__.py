@@ -1,0 +1,1 @@
+"""Model-backed recognizers: LAC for Chinese names and places, spaCy for English names."""
