@@ -1,9 +1,17 @@
-"""One customer message, start to finish: redact → classify → route → retrieve → respond → hand off → reply.
+"""One customer message, start to finish: redact → follow the last offer → understand → classify → route →
+retrieve → check scope → respond → hand off → reply.
 
 Every channel reaches this through the conversation service (`services/conversations.py`), which loads
 the conversation, commits the customer's (redacted) message, calls `Agent.run` and stores the
 `TurnOutcome` in one transaction. The steps are plain functions over values: none of them touches SQL,
 and the raw text exists only in `Agent.redact`'s argument.
+
+Understanding comes first: a reply to what the bot offered last ("好的" to "需要为您转接人工客服吗？", "2"
+to a clarifying question) does what was offered; an elliptical turn ("那金卡呢") is rewritten into a
+standalone question from the conversation state, and that question is what is classified, retrieved,
+summarised for staff and remembered. Only a confident intent model takes a message away from the
+knowledge base; otherwise retrieval decides, and an answer is given only when the question's subject is
+ours (`agent.understanding.scope`).
 """
 
 from __future__ import annotations
@@ -11,18 +19,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
-from agent.classify import Classification, Intent, MessageClassifier
+from agent.classify import Classification, Intent
 from agent.compliance import check_answer
+from agent.conversation_state import ConversationState
 from agent.group import is_addressed, is_mentioned
 from agent.handoff import CATEGORY, Passage, build_summary, unanswered_question, urgency_for
 from agent.prompts import (
-    ANSWER_LEAD_EN,
+    CLARIFY,
     FALLBACK,
     GREETING,
     GROUP_PRIVATE,
     HANDOFF,
     HUMAN_MODE,
+    NOT_OFFERED,
+    NOT_OURS,
+    OFFER_ACCEPTED,
+    OFFER_ACCEPTED_QUEUED,
+    OFFER_DECLINED,
+    ONLY_CHINESE_EN,
     OUT_OF_SCOPE,
     PII_WARNING,
     PII_WARNING_PRIVATE,
@@ -44,6 +60,12 @@ from agent.state import (
     TurnOutcome,
     source_url,
 )
+from agent.understanding.clarify import Tie, near_tie
+from agent.understanding.classifier import ModelClassifier
+from agent.understanding.followup import remember
+from agent.understanding.offers import Choice, declines_all, pick, yes_or_no
+from agent.understanding.scope import ScopeCheck
+from agent.understanding.terms import KnowledgeTerms, RewriterFactory, Terms, slot_rewriter
 from core.status import LOW_CONFIDENCE, ConversationMode, Role, urgency_rank
 from knowledge import KnowledgeBase, Retrieval
 from privacy import Redactor, detect_language
@@ -55,6 +77,24 @@ WARN_PII = {"CN_ID_CARD", "BANK_CARD", "PASSPORT"}
 # Intents for which the knowledge base is consulted.
 RETRIEVE_FOR = {Intent.FAQ, Intent.URGENT, Intent.COMPLAINT}
 _THANKS_WORDS = ("谢", "thank", "感谢", "多谢")
+# Turns that were questions about something: remembered as the topic for follow-ups.
+QUESTION_ACTIONS = {Action.ANSWER, Action.FALLBACK, Action.HANDOFF, Action.PRIVATE_FOLLOWUP}
+# A short message the intent model is sure leans on the last question is a follow-up even if no rule says so.
+MAX_MODEL_FOLLOWUP_CHARS = 20
+# Enough candidates to find the document a customer picked among the clarifying choices.
+CHOICE_CANDIDATES = 20
+ACCEPTED = Classification(
+    intent=Intent.HUMAN,
+    flags=frozenset({Intent.HUMAN}),
+    sentiment=0.0,
+    negative=False,
+    urgency="normal",
+    reasons=("offer:accepted",),
+)
+
+
+class Classifier(Protocol):
+    def classify(self, text: str) -> Classification: ...
 
 
 @dataclass(frozen=True)
@@ -72,6 +112,9 @@ class Route:
     action: Action
     handoff_reason: str | None = None
     retrieval: Retrieval | None = None
+    scope: ScopeCheck | None = None  # the question names something that is not ours
+    tie: Tie | None = None  # two topics nearly tied: ask which one
+    waiting: bool = False  # a person is coming: answer what the base answers well, else stay quiet
 
 
 @dataclass(frozen=True)
@@ -79,6 +122,7 @@ class Answer:
     text: str
     notices: tuple[str, ...]
     citations: tuple[Citation, ...]
+    in_language: bool = True  # False: an English question answered with the Chinese text
 
 
 class UnknownConversation(LookupError):
@@ -90,16 +134,19 @@ class Agent:
         self,
         *,
         redactor: Redactor,
-        classifier: MessageClassifier,
+        classifier: Classifier,
         knowledge: KnowledgeBase,
         responder: Responder,
         config: AgentConfig,
+        rewriter: RewriterFactory = slot_rewriter,
     ) -> None:
         self.redactor = redactor
         self.classifier = classifier
         self.knowledge = knowledge
         self.responder = responder
         self.config = config
+        self.rewriter = rewriter
+        self.terms = KnowledgeTerms(knowledge, config.bank_name)
 
     # -- the two entry points the conversation service calls --------------------------------------
     def redact(self, text: str, conversation_id: str) -> RedactedMessage:
@@ -112,19 +159,31 @@ class Agent:
         )
 
     def run(self, ctx: TurnContext, message: RedactedMessage) -> TurnOutcome:
-        c = self.classifier.classify(message.text)
-        route = self.route(ctx, message, c)
-        route = self.retrieve(message, c, route)
-        route, answer = self.respond(ctx, message, route)
-        handoff = self.hand_off(ctx, message, c, route)
-        reply = self.reply(ctx, message, c, route, answer)
+        terms = self.terms.current()
+        followed = self.follow_offer(ctx, message, terms)
+        if followed is not None:
+            return followed
+        question = self.understand(ctx, message, terms)
+        c = self.classifier.classify(question.text)
+        route = self.route(ctx, question, c)
+        route = self.retrieve(question, c, route)
+        route = self.check_scope(question, c, route, terms)
+        route, answer = self.respond(ctx, question, route)
+        return self.outcome(ctx, question, c, route, answer, terms)
+
+    def outcome(
+        self,
+        ctx: TurnContext,
+        question: RedactedMessage,
+        c: Classification,
+        route: Route,
+        answer: Answer | None,
+        terms: Terms,
+    ) -> TurnOutcome:
+        handoff = self.hand_off(ctx, question, c, route)
+        reply = self.reply(ctx, question, c, route, answer)
         mode = ConversationMode.HUMAN if handoff and route.handoff_reason != LOW_CONFIDENCE else None
         citations = answer.citations if answer else ()
-        state = ctx.state.with_(
-            language=message.language,
-            turns=ctx.state.turns + 1,
-            topic_doc_ids=tuple(dict.fromkeys(ci.doc_id for ci in citations)) or ctx.state.topic_doc_ids,
-        )
         return TurnOutcome(
             action=route.action,
             reply=reply,
@@ -133,8 +192,91 @@ class Agent:
             citations=citations,
             handoff=handoff,
             mode=mode,
+            state=next_state(ctx, question, c, route, citations, terms),
+        )
+
+    # -- understanding the turn ----------------------------------------------------------------------
+    def follow_offer(self, ctx: TurnContext, message: RedactedMessage, terms: Terms) -> TurnOutcome | None:
+        """A reply to what the bot offered last does what was offered; anything else is a new turn."""
+        state = ctx.state
+        if ctx.mode == ConversationMode.HUMAN or state.last_offer is None:
+            return None
+        if state.last_offer == "handoff":
+            reply = yes_or_no(message.text)
+            if reply == "yes":
+                return self.accept_offer(ctx, message)
+            if reply == "no":
+                text = self.compose(ctx, message, say(OFFER_DECLINED, message.language))
+                return _plain_outcome(
+                    Action.SMALLTALK, text, state.with_(last_offer=None, turns=state.turns + 1)
+                )
+            return None
+        choices = [Choice(doc_id, terms.title(doc_id, message.language)) for doc_id in state.offer_choices]
+        picked = pick(message.text, choices)
+        if picked is not None:
+            return self.answer_choice(ctx, message, choices[picked].doc_id, terms)
+        if declines_all(message.text):
+            question = replace(message, text=state.last_question or message.text)
+            route = Route(Action.FALLBACK, LOW_CONFIDENCE)
+            c = self.classifier.classify(question.text)
+            return self.outcome(ctx, question, c, route, None, terms)
+        return None
+
+    def accept_offer(self, ctx: TurnContext, message: RedactedMessage) -> TurnOutcome:
+        """Hand off as offered: the low-confidence handoff already waiting becomes a request for a person."""
+        question = replace(message, text=ctx.state.last_question or message.text)
+        route = Route(Action.HANDOFF, "human_request")
+        handoff = self.hand_off(ctx, question, ACCEPTED, route)
+        accepted = OFFER_ACCEPTED_QUEUED if ctx.open_handoff is not None else OFFER_ACCEPTED
+        state = ctx.state.with_(last_offer=None, offer_choices=(), turns=ctx.state.turns + 1)
+        return TurnOutcome(
+            action=Action.HANDOFF,
+            reply=self.compose(ctx, message, say(accepted, message.language)),
+            intent=str(Intent.HUMAN),
+            confidence=None,
+            citations=(),
+            handoff=handoff,
+            mode=ConversationMode.HUMAN,
             state=state,
         )
+
+    def answer_choice(
+        self, ctx: TurnContext, message: RedactedMessage, doc_id: str, terms: Terms
+    ) -> TurnOutcome | None:
+        """Answer the last question from the document the customer picked."""
+        query = ctx.state.last_question or message.text
+        hits = []
+        for text in (query, terms.title(doc_id, "zh")):
+            found = self.knowledge.search(text, k=CHOICE_CANDIDATES)
+            hits = [h for h in found.hits if h.chunk.doc_id == doc_id]
+            if hits:
+                break
+        if not hits:
+            return None
+        chosen = Retrieval(query=query, hits=hits, confidence=1.0, answerable=True)
+        question = replace(message, text=query)
+        c = self.classifier.classify(query)
+        route, answer = self.respond(ctx, question, Route(Action.ANSWER, retrieval=chosen))
+        return self.outcome(ctx, question, c, route, answer, terms)
+
+    def understand(self, ctx: TurnContext, message: RedactedMessage, terms: Terms) -> RedactedMessage:
+        """The standalone question this turn asks: follow-ups are rewritten from the conversation state."""
+        state = ctx.state
+        if not state.last_question or staff_has_spoken(ctx.transcript):
+            return message
+        rewriter = self.rewriter(terms.vocabulary)
+        rewrite = rewriter.rewrite(message.text, state)
+        if not rewrite.rewritten and self.model_says_followup(message.text):
+            rewrite = rewriter.rewrite(message.text, state, force=True)
+        if not rewrite.rewritten:
+            return message
+        log.info("follow-up rewritten (%s) conversation=%s", rewrite.how, ctx.conversation_id)
+        return replace(message, text=rewrite.question)
+
+    def model_says_followup(self, text: str) -> bool:
+        if not isinstance(self.classifier, ModelClassifier) or len(text) > MAX_MODEL_FOLLOWUP_CHARS:
+            return False
+        return self.classifier.predict(text).label == "followup"
 
     # -- steps ---------------------------------------------------------------------------------------
     def route(self, ctx: TurnContext, message: RedactedMessage, c: Classification) -> Route:
@@ -148,6 +290,8 @@ class Agent:
                 retrieval = self.knowledge.search(message.text, k=self.config.retrieval_k)
                 addressed = is_addressed(message.text, c, mentioned, retrieval.answerable)
         if ctx.mode == ConversationMode.HUMAN and c.intent != Intent.URGENT:
+            if c.intent == Intent.FAQ and addressed and not staff_has_spoken(ctx.transcript):
+                return Route(Action.ANSWER, retrieval=retrieval, waiting=True)
             return Route(Action.HUMAN_MODE, retrieval=retrieval)
         if not addressed:
             return Route(Action.SILENT, retrieval=retrieval)
@@ -164,7 +308,28 @@ class Agent:
         retrieval = route.retrieval or self.knowledge.search(message.text, k=self.config.retrieval_k)
         route = replace(route, retrieval=retrieval)
         if route.action == Action.ANSWER and not retrieval.answerable:
+            if route.waiting:
+                return replace(route, action=Action.HUMAN_MODE)
             return replace(route, action=Action.FALLBACK, handoff_reason=LOW_CONFIDENCE)
+        return route
+
+    def check_scope(self, question: RedactedMessage, c: Classification, route: Route, terms: Terms) -> Route:
+        """Answer only about what was asked: refuse plainly when the subject is not ours; ask on a tie."""
+        asks_knowledge = route.action == Action.ANSWER or (
+            route.action == Action.FALLBACK and c.intent in (Intent.FAQ, Intent.OUT_OF_SCOPE)
+        )
+        if not asks_knowledge:
+            return route
+        retrieval = route.retrieval
+        top = retrieval.hits[0].chunk if retrieval and retrieval.hits else None
+        passage = "\n".join(filter(None, (top.title, top.text, top.title_en, top.answer_en))) if top else ""
+        check = terms.gazetteer.check(question.text, passage)
+        if not check.ours:
+            return Route(Action.FALLBACK, None, retrieval, scope=check)
+        if route.action == Action.FALLBACK and route.handoff_reason == LOW_CONFIDENCE and retrieval:
+            tie = near_tie(retrieval.hits, question.language)
+            if tie is not None:
+                return Route(Action.FALLBACK, None, retrieval, tie=tie)
         return route
 
     def respond(
@@ -178,11 +343,13 @@ class Agent:
             or route.action not in (Action.ANSWER, Action.HANDOFF)
         ):
             return route, None
-        unanswered = (
-            replace(route, action=Action.FALLBACK, handoff_reason=LOW_CONFIDENCE)
-            if route.action == Action.ANSWER
-            else route
-        )
+        unanswered = route
+        if route.action == Action.ANSWER:
+            unanswered = replace(
+                route,
+                action=Action.HUMAN_MODE if route.waiting else Action.FALLBACK,
+                handoff_reason=None if route.waiting else LOW_CONFIDENCE,
+            )
         text = self.responder.respond(message.text, retrieval, message.language)
         if not text:
             return unanswered, None
@@ -191,10 +358,11 @@ class Agent:
         if result.blocked:
             log.warning("answer blocked by compliance check conversation=%s", ctx.conversation_id)
             return unanswered, None
+        english = message.language == "en"
         notices = (say(RISK_NOTICE, message.language),) if result.needs_risk_notice else ()
         citations = tuple(
             Citation(
-                title=h.chunk.title,
+                title=(h.chunk.title_en or h.chunk.title) if english else h.chunk.title,
                 source=source_url(h.chunk.doc_id),
                 doc_id=h.chunk.doc_id,
                 chunk_id=h.chunk.id,
@@ -202,7 +370,12 @@ class Agent:
             )
             for h in top
         )
-        return route, Answer(result.text, notices, citations)
+        in_language = not english or bool(
+            top and top[0].chunk.answer_en and text == top[0].chunk.answer_en.strip()
+        )
+        return route, Answer(
+            result.text, notices, citations, in_language or self.responder.name != "extractive"
+        )
 
     def hand_off(
         self, ctx: TurnContext, message: RedactedMessage, c: Classification, route: Route
@@ -272,29 +445,93 @@ class Agent:
         """Compose what the customer reads (None: stay silent)."""
         lang = message.language
         facts = {"bank": self.config.bank_name, "hotline": self.config.hotline}
-        parts: list[str] = []
-        if set(message.pii_types) & WARN_PII:
-            parts.append(say(PII_WARNING if ctx.channel == "group" else PII_WARNING_PRIVATE, lang))
+        text: str | None = None
         if route.action == Action.SMALLTALK:
             thanks = any(w in message.text.lower() for w in _THANKS_WORDS)
-            parts.append(say(THANKS if thanks else GREETING, lang, **facts))
+            text = say(THANKS if thanks else GREETING, lang, **facts)
         elif route.action == Action.HUMAN_MODE:
             if ctx.channel != "group" and not human_mode_announced(ctx.transcript):
-                parts.append(say(HUMAN_MODE, lang))
+                text = say(HUMAN_MODE, lang)
         elif route.action == Action.FALLBACK:
-            parts.append(say(OUT_OF_SCOPE if c.intent == Intent.OUT_OF_SCOPE else FALLBACK, lang, **facts))
+            text = self.decline(message, c, route)
         elif route.action == Action.PRIVATE_FOLLOWUP:
-            parts.append(say(GROUP_PRIVATE, lang))
+            text = say(GROUP_PRIVATE, lang)
         elif route.action in (Action.ANSWER, Action.HANDOFF):
-            if answer:
-                parts.append(format_answer(answer, lang))
+            parts = [format_answer(answer, lang)] if answer else []
             if route.action == Action.HANDOFF and route.handoff_reason:
                 parts.append(say(HANDOFF[route.handoff_reason], lang, **facts))
+            text = "\n\n".join(parts) or None
+        return self.compose(ctx, message, text)
+
+    def decline(self, message: RedactedMessage, c: Classification, route: Route) -> str:
+        """Not answering: say why in one sentence (not ours, not offered, which topic, or unsure)."""
+        lang = message.language
+        facts = {"bank": self.config.bank_name, "hotline": self.config.hotline}
+        if route.scope is not None and route.scope.subject:
+            table = NOT_OFFERED if route.scope.verdict == "not_offered" else NOT_OURS
+            return say(table, lang, subject=route.scope.subject, **facts)
+        if route.tie is not None:
+            lines = "\n".join(f"{n}. {choice.title}" for n, choice in enumerate(route.tie.choices, 1))
+            return say(CLARIFY, lang, choices=lines)
+        return say(OUT_OF_SCOPE if c.intent == Intent.OUT_OF_SCOPE else FALLBACK, lang, **facts)
+
+    def compose(self, ctx: TurnContext, message: RedactedMessage, text: str | None) -> str | None:
+        """The PII warning (when the customer posted an ID or card number) in front of the reply."""
+        parts: list[str] = []
+        if set(message.pii_types) & WARN_PII:
+            parts.append(
+                say(PII_WARNING if ctx.channel == "group" else PII_WARNING_PRIVATE, message.language)
+            )
+        if text:
+            parts.append(text)
         return "\n\n".join(parts) if parts else None
 
 
+def next_state(
+    ctx: TurnContext,
+    question: RedactedMessage,
+    c: Classification,
+    route: Route,
+    citations: tuple[Citation, ...],
+    terms: Terms,
+) -> ConversationState:
+    """What to remember: the standalone question and its slots, the sources, and what the bot offered."""
+    state = ctx.state
+    if route.action in QUESTION_ACTIONS and route.tie is None:
+        doc_ids = tuple(dict.fromkeys(ci.doc_id for ci in citations))
+        state = remember(state, question.text, terms.vocabulary, doc_ids=doc_ids, language=question.language)
+    else:
+        state = state.with_(language=question.language, turns=state.turns + 1)
+    offers_person = route.action == Action.FALLBACK and (
+        route.scope is not None or (route.tie is None and c.intent != Intent.OUT_OF_SCOPE)
+    )
+    if route.tie is not None:
+        return state.with_(last_offer="clarify", offer_choices=tuple(ch.doc_id for ch in route.tie.choices))
+    return state.with_(last_offer="handoff" if offers_person else None, offer_choices=())
+
+
+def _plain_outcome(action: Action, reply: str | None, state: ConversationState) -> TurnOutcome:
+    return TurnOutcome(
+        action=action,
+        reply=reply,
+        intent=str(Intent.CHITCHAT),
+        confidence=None,
+        citations=(),
+        handoff=None,
+        mode=None,
+        state=state,
+    )
+
+
+def staff_has_spoken(transcript: tuple[TranscriptLine, ...]) -> bool:
+    return any(line.role == Role.STAFF for line in transcript)
+
+
 def format_answer(answer: Answer, lang: str) -> str:
-    body = f"{ANSWER_LEAD_EN}\n{answer.text}" if lang == "en" else answer.text
+    """The answer, its notices and sources; an English question answered in Chinese says so first."""
+    body = answer.text
+    if lang == "en" and not answer.in_language:
+        body = f"{ONLY_CHINESE_EN}\n{answer.text}"
     lines = [body, *answer.notices]
     if answer.citations:
         titles = "；".join(f"《{c.title}》" for c in answer.citations)

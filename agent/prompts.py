@@ -43,6 +43,40 @@ OUT_OF_SCOPE = {
     "wealth products, fraud prevention).",
 }
 
+# "Answer only about what was asked": the subject the question names is not ours, or not sold here.
+NOT_OURS = {
+    "zh": "抱歉，{subject}不是{bank}的产品或服务，我只能解答{bank}自己的业务，"
+    "{subject}的具体规定请咨询其官方渠道。需要为您转接人工客服吗？",
+    "en": "Sorry, I can only answer about {bank}'s own products and services, and {subject} is not one of "
+    "them; please check with its provider. Would you like me to connect you with a member of staff?",
+}
+
+NOT_OFFERED = {
+    "zh": "抱歉，{bank}暂未提供{subject}业务。需要为您转接人工客服了解其他产品吗？",
+    "en": "Sorry, {bank} does not offer {subject}. Would you like me to connect you with a member of staff "
+    "to hear about our other products?",
+}
+
+# Two topics nearly tied: one short question instead of a guess.
+CLARIFY = {
+    "zh": "请问您想了解的是哪一项？\n{choices}\n请回复序号。",
+    "en": "Which of these do you mean?\n{choices}\nPlease reply with the number.",
+}
+
+# Replies to the bot's own offer of a person.
+OFFER_ACCEPTED = {
+    "zh": "好的，已为您转接人工客服，客服人员会尽快回复您。",
+    "en": "Sure, I've passed your conversation to our staff. They will reply shortly.",
+}
+OFFER_ACCEPTED_QUEUED = {
+    "zh": "好的，您刚才的问题已转给人工客服，客服人员会尽快回复您。",
+    "en": "Sure, your question is with our staff now. They will reply shortly.",
+}
+OFFER_DECLINED = {
+    "zh": "好的，不为您转接。还有其他问题随时问我。",
+    "en": "All right, I won't connect you. Feel free to ask anything else.",
+}
+
 HANDOFF = {
     "complaint": {
         "zh": "非常抱歉给您带来不好的体验。您的问题已转交人工客服专员处理，我们会在24小时内与您联系。",
@@ -93,7 +127,7 @@ HUMAN_MODE = {
     "en": "A member of staff is handling your conversation; they will reply shortly.",
 }
 
-ANSWER_LEAD_EN = "Here is what our knowledge base says (in Chinese):"
+ONLY_CHINESE_EN = "This answer is only available in Chinese:"
 
 SUGGESTED_NEXT_STEP = {
     "complaint": "致电客户致歉并核实事实，按投诉流程登记，24小时内首次响应。",

@@ -11,13 +11,19 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.classify import MessageClassifier
 from agent.identity import Pseudonymizer
-from agent.pipeline import Agent, AgentConfig
+from agent.pipeline import Agent, AgentConfig, Classifier
 from agent.responders import Responder, build_responder
+from agent.responders.provider import build_chat_model
+from agent.understanding.classifier import ModelClassifier
+from agent.understanding.followup import LLMRewriter, SlotRewriter
+from agent.understanding.intent_model import load_model
+from agent.understanding.terms import RewriterFactory, slot_rewriter
 from channels.wecom.config import WeComSettings
 from channels.wecom.runtime import WeComRuntime, build_wecom
 from core.clock import utcnow
@@ -46,7 +52,7 @@ class Services:
     redactor: Redactor
     embedder: Embedder
     knowledge: KnowledgeBase
-    classifier: MessageClassifier
+    classifier: Classifier
     responder: Responder
     agent: Agent
     pseudonymizer: Pseudonymizer
@@ -117,6 +123,27 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
         return open_knowledge()
 
 
+def build_classifier(embedder: Embedder) -> Classifier:
+    """The calibrated intent model when its artifact fits this code and embedder, else the older
+    lexicon-and-prototypes classifier (so a checkout without the artifact still runs)."""
+    model = load_model()
+    if model is not None and model.embedder_name == embedder.name:
+        return ModelClassifier(model, embedder)
+    log.warning(
+        "intent model missing or stale: lexicon classifier instead (python -m agent.understanding.train)"
+    )
+    return MessageClassifier(embedder)
+
+
+def build_rewriter(settings: Settings, chat_model: BaseChatModel | None = None) -> RewriterFactory:
+    """Follow-ups are rewritten by the configured LLM when there is one, by slot substitution otherwise."""
+    model = chat_model or build_chat_model(settings)
+    if model is None:
+        return slot_rewriter
+    llm = model
+    return lambda vocabulary: LLMRewriter(llm, SlotRewriter(vocabulary))
+
+
 def build_services(settings: Settings, responder: Responder | None = None) -> Services:
     engine = build_engine(settings.sqlalchemy_url, settings.data_dir)
     upgrade(engine)
@@ -133,13 +160,14 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         settings.embedder, settings.embedder_model_path, threads=settings.native_threads
     )
     knowledge = build_knowledge(settings, embedder)
-    classifier = MessageClassifier(embedder)
+    classifier = build_classifier(embedder)
     responder = responder or build_responder(settings)
     agent = Agent(
         redactor=redactor,
         classifier=classifier,
         knowledge=knowledge,
         responder=responder,
+        rewriter=build_rewriter(settings),
         config=AgentConfig(
             bank_name=settings.bank_name,
             hotline=settings.hotline,

@@ -47,7 +47,9 @@ FAQ_PRIORS = (0.0, 0.01, 0.02, 0.03, 0.04, 0.05)
 MRR_TOLERANCE = 0.005  # settings this close in MRR are a tie (one query moves MRR by ~0.01)
 FAQ_INDEXINGS: tuple[FaqIndexing, ...] = ("questions", "questions_and_qa", "qa")
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-MAX_OUT_OF_SCOPE_ACCEPTED = 0.05  # precision first: a bot that answers chit-chat is worse than one that asks
+# Precision first: of all labelled questions, at most 1% may be answered confidently from a wrong source
+# (an out-of-scope question answered at all, or a paraphrase whose top hit is not its FAQ).
+MAX_WRONG_CONFIDENT = 0.01
 
 T = TypeVar("T")
 
@@ -160,11 +162,13 @@ def cross_validated_probabilities(x: np.ndarray, y: np.ndarray, folds: int = 5, 
 
 
 def choose_threshold(p_in: np.ndarray, p_out: np.ndarray, correct: np.ndarray) -> float:
-    """Lowest threshold whose out-of-scope acceptance stays within the budget (precision first)."""
-    for threshold in np.round(np.arange(0.05, 0.96, 0.05), 2):
-        if np.mean(p_out >= threshold) <= MAX_OUT_OF_SCOPE_ACCEPTED:
+    """Lowest threshold keeping wrong confident answers within `MAX_WRONG_CONFIDENT` of all questions."""
+    total = len(p_in) + len(p_out)
+    for threshold in np.round(np.arange(0.05, 0.991, 0.01), 2):
+        wrong = np.sum(p_out >= threshold) + np.sum((p_in >= threshold) & (correct == 0))
+        if wrong <= MAX_WRONG_CONFIDENT * total:
             return float(threshold)
-    return 0.95
+    return 0.99
 
 
 def main(argv: Iterable[str] | None = None) -> None:
@@ -271,7 +275,7 @@ def fit_confidence(
     for threshold in THRESHOLDS:
         _print_threshold(threshold, cv, y, is_in)
     threshold = choose_threshold(cv[is_in], cv[~is_in], y[is_in])
-    print(f"chosen threshold (out-of-scope acceptance <= {MAX_OUT_OF_SCOPE_ACCEPTED:.0%} in CV): {threshold}")
+    print(f"chosen threshold (wrong-confident <= {MAX_WRONG_CONFIDENT:.0%} of all, in CV): {threshold}")
     _print_threshold(threshold, cv, y, is_in)
     model = fit_logistic(x, y)
     in_sample = np.array([model.probability(row) for row in x])

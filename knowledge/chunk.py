@@ -29,6 +29,11 @@ class Chunk:
     heading: str | None
     tags: tuple[str, ...]
     status: str = "published"
+    # The English version where the document has one (`loaders.Translation`): the title shown as a source,
+    # and for an FAQ the question and answer given to English-speaking customers.
+    title_en: str | None = None
+    question_en: str | None = None
+    answer_en: str | None = None
 
     def to_metadata(self) -> dict[str, MetadataValue]:
         """Flatten to Chroma metadata: scalars only, so tags are joined and missing values are ''."""
@@ -46,6 +51,9 @@ class Chunk:
             "heading": self.heading or "",
             "tags": _TAG_SEPARATOR.join(self.tags),
             "status": self.status,
+            "title_en": self.title_en or "",
+            "question_en": self.question_en or "",
+            "answer_en": self.answer_en or "",
         }
 
     @classmethod
@@ -74,4 +82,7 @@ class Chunk:
             heading=text("heading") or None,
             tags=tuple(t for t in tags.split(_TAG_SEPARATOR) if t),
             status=text("status") or "published",
+            title_en=text("title_en") or None,
+            question_en=text("question_en") or None,
+            answer_en=text("answer_en") or None,
         )

@@ -63,6 +63,7 @@ def index_document(
 
 def chunk_article(doc: Document, content_hash: str = "", status: str = "published") -> list[Chunk]:
     chunks: list[Chunk] = []
+    english = doc.version("en")
     for heading, body in split_sections(doc.body, doc.title):
         context = CONTEXT_SEPARATOR.join([doc.title, heading] if heading else [doc.title])
         for piece in pack(split_sentences(body), MAX_CHARS):
@@ -81,6 +82,7 @@ def chunk_article(doc: Document, content_hash: str = "", status: str = "publishe
                     heading=heading or None,
                     tags=doc.tags,
                     status=status,
+                    title_en=english.title if english else None,
                 )
             )
     return chunks
@@ -143,6 +145,7 @@ def faq_text(question: str, answer: str) -> str:
 
 def _faq_entries(doc: Document, content_hash: str, status: str, indexing: FaqIndexing) -> list[IndexEntry]:
     question, answer = doc.question or doc.title, doc.answer or doc.body
+    english = doc.version("en")
     chunk = Chunk(
         id=doc.id,
         doc_id=doc.id,
@@ -157,8 +160,15 @@ def _faq_entries(doc: Document, content_hash: str, status: str, indexing: FaqInd
         heading=None,
         tags=doc.tags,
         status=status,
+        title_en=english.title if english else None,
+        question_en=english.question if english else None,
+        answer_en=english.answer if english else None,
     )
+    # English versions of the question are matched like the Chinese ones: an English query then meets an
+    # English question instead of crossing languages (cosines ~0.80, too low to answer with confidence).
     variants = [question, *doc.alt_questions]
+    if english and english.question:
+        variants += [english.question, *english.alt_questions]
     texts: list[tuple[str, EntryRole]]
     if indexing == "qa":
         texts = [(f"{q}\n{answer}", "qa") for q in variants]

@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from knowledge.chunking import DEFAULT_FAQ_INDEXING, MAX_CHARS, FaqIndexing, IndexEntry, index_document
@@ -64,6 +64,7 @@ def content_hash(doc: Document, status: str, faq_indexing: FaqIndexing = DEFAULT
     payload = {
         "doc": [doc.id, doc.title, doc.category, list(doc.tags), doc.source, doc.body, doc.kind],
         "faq": [doc.question, doc.answer, list(doc.alt_questions)],
+        "translations": {lang: asdict(t) for lang, t in sorted(doc.translations.items())},
         "status": status,
         "pipeline": [PIPELINE_VERSION, MAX_CHARS, faq_indexing],
     }

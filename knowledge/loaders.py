@@ -3,6 +3,10 @@
 Layout of a knowledge folder: `docs/**/*.md` (YAML front matter `id, title, category, tags`) and
 `faq/**/*.yaml|*.yml|*.csv` (fields `id, question, answer, category, tags`, optional `alt_questions`).
 Every problem is raised as an `IngestError` naming the file, so an editor can fix it without reading code.
+
+Other languages are optional versions of a Chinese item (Chinese stays required): an FAQ entry carries
+`en: {question, answer, alt_questions}` (CSV: columns `question_en, answer_en, alt_questions_en`), and an
+article `foo.md` may have `foo.en.md` beside it (its `title` in front matter or a `# heading`).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -23,8 +27,22 @@ CATEGORIES: frozenset[str] = frozenset({"product", "fee", "rate", "howto", "educ
 FAQ_SUFFIXES: frozenset[str] = frozenset({".yaml", ".yml", ".csv"})
 CSV_LIST_SEPARATOR = "|"
 
+# Versions besides Chinese a document may carry (ISO 639-1 codes).
+LANGUAGES: tuple[str, ...] = ("en",)
+_TRANSLATION_FILE = re.compile(r"\.(" + "|".join(LANGUAGES) + r")\.md$", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One language's version of a document: its title and body, and for an FAQ its question and answer."""
+
+    title: str
+    body: str
+    question: str | None = None
+    answer: str | None = None
+    alt_questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,10 @@ class Document:
     question: str | None = None
     answer: str | None = None
     alt_questions: tuple[str, ...] = ()
+    translations: dict[str, Translation] = field(default_factory=dict)  # language code → version
+
+    def version(self, language: str) -> Translation | None:
+        return self.translations.get(language)
 
 
 def load_folder(folder: Path) -> list[Document]:
@@ -51,7 +73,8 @@ def load_folder(folder: Path) -> list[Document]:
         raise IngestError(folder, "no docs/ or faq/ subfolder: nothing to ingest")
     documents: list[Document] = []
     for path in _files(docs_dir, {".md"}):
-        documents.append(load_markdown(path))
+        if not _TRANSLATION_FILE.search(path.name):
+            documents.append(load_markdown(path))
     for path in _files(faq_dir, FAQ_SUFFIXES):
         documents.extend(load_faq(path))
     _check_unique(documents)
@@ -82,7 +105,31 @@ def load_markdown(path: Path) -> Document:
         source=str(path.resolve()),
         body=body.strip(),
         kind="doc",
+        translations=_article_translations(path),
     )
+
+
+def _article_translations(path: Path) -> dict[str, Translation]:
+    """`foo.en.md` beside `foo.md`: the English version (title from its front matter or its heading)."""
+    versions: dict[str, Translation] = {}
+    for language in LANGUAGES:
+        sibling = path.with_name(f"{path.stem}.{language}.md")
+        if not sibling.is_file():
+            continue
+        text = _read(sibling)
+        match = _FRONT_MATTER.match(text)
+        meta = _mapping(sibling, _parse_yaml(sibling, match.group(1)) or {}, "front matter") if match else {}
+        body = text[match.end() :] if match else text
+        title = _optional_str(sibling, meta, "title")
+        heading = _H1.search(body)
+        if not title and heading is None:
+            raise IngestError(sibling, "no title: add `title:` to the front matter or a `# heading`")
+        if not body.strip():
+            raise IngestError(sibling, "the translation has no body text")
+        versions[language] = Translation(
+            title=title or (heading.group(1).strip() if heading else ""), body=body.strip()
+        )
+    return versions
 
 
 def load_faq(path: Path) -> list[Document]:
@@ -120,7 +167,39 @@ def _faq_document(path: Path, where: str, row: dict[str, object]) -> Document:
         question=question,
         answer=answer,
         alt_questions=tuple(q for q in alt_questions if q != question),
+        translations=_faq_translations(path, where, faq_id, row),
     )
+
+
+def _faq_translations(path: Path, where: str, faq_id: str, row: dict[str, object]) -> dict[str, Translation]:
+    """`en: {question, answer, alt_questions}` (YAML) or `question_en, answer_en, alt_questions_en` (CSV)."""
+    versions: dict[str, Translation] = {}
+    for language in LANGUAGES:
+        nested = row.get(language)
+        if nested is not None:
+            fields = _mapping(path, nested, f"{where} (id {faq_id}): `{language}`")
+        else:
+            fields = {
+                key: row[f"{key}_{language}"]
+                for key in ("question", "answer", "alt_questions")
+                if row.get(f"{key}_{language}") not in (None, "")
+            }
+        if not fields:
+            continue
+        label = f"{where} (id {faq_id}), {language}"
+        question = _optional_str(path, fields, "question", label)
+        answer = _optional_str(path, fields, "answer", label)
+        if not question or not answer:
+            raise IngestError(path, f"{label}: a translation needs both `question` and `answer`")
+        alt = _string_list(path, fields.get("alt_questions"), f"{label}: `alt_questions`")
+        versions[language] = Translation(
+            title=question,
+            body=answer,
+            question=question,
+            answer=answer,
+            alt_questions=tuple(q for q in alt if q != question),
+        )
+    return versions
 
 
 def _csv_rows(path: Path) -> list[tuple[str, dict[str, object]]]:

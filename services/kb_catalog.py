@@ -9,7 +9,7 @@ ingestor compares content hashes). Every change writes an audit record in the sa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.status import ChunkStatus, KbDocumentStatus
 from knowledge import Document, KnowledgeBase, load_folder
 from knowledge.ingest import content_hash
+from knowledge.loaders import Translation
 from knowledge.preview import DRAFT, draft_id, is_draft_id
 from services import audit
 from services.transaction import commits
@@ -52,6 +53,9 @@ def to_content(doc: Document) -> dict[str, Any]:
     data = asdict(doc)
     data["tags"] = list(doc.tags)
     data["alt_questions"] = list(doc.alt_questions)
+    data["translations"] = {
+        lang: {**asdict(t), "alt_questions": list(t.alt_questions)} for lang, t in doc.translations.items()
+    }
     return data
 
 
@@ -67,6 +71,16 @@ def from_content(content: dict[str, Any]) -> Document:
         question=content.get("question"),
         answer=content.get("answer"),
         alt_questions=tuple(content.get("alt_questions") or ()),
+        translations={
+            str(lang): Translation(
+                title=str(t["title"]),
+                body=str(t["body"]),
+                question=t.get("question"),
+                answer=t.get("answer"),
+                alt_questions=tuple(t.get("alt_questions") or ()),
+            )
+            for lang, t in (content.get("translations") or {}).items()
+        },
     )
 
 
@@ -318,4 +332,4 @@ class KbCatalog:
 
 
 def _as_draft(doc: Document) -> Document:
-    return Document(**{**asdict(doc), "id": draft_id(doc.id)})
+    return replace(doc, id=draft_id(doc.id))

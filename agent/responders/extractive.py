@@ -1,7 +1,8 @@
 """The embedded default: answer with the bank's own words, never with generated text.
 
-An FAQ hit is answered with its approved answer; a document hit with the sentences of the passage
-that share the most words with the question. Nothing is invented, so it is safe with no LLM at all.
+An FAQ hit is answered with its approved answer (its English version for English questions, where it
+has one); a document hit with the sentences of the passage that share the most words with the question.
+Nothing is invented, so it is safe with no LLM at all.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class ExtractiveResponder:
         if not retrieval.hits:
             return None
         top = retrieval.hits[0].chunk
+        if top.kind == "faq" and language == "en" and top.answer_en:
+            return top.answer_en.strip()
         if top.kind == "faq" and top.answer:
             return top.answer.strip()
         return best_sentences(question, _passage_body(top.text))

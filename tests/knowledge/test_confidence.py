@@ -31,9 +31,12 @@ def test_probability_saturates_without_overflow() -> None:
     assert Calibration(intercept=1e4, weights=(1.0,)).probability((0.0,)) == 1.0
 
 
-def test_threshold_is_the_lowest_that_keeps_out_of_scope_out() -> None:
-    p_out = np.array([0.1, 0.2, 0.3, 0.42])
-    assert choose_threshold(np.array([0.9]), p_out, np.array([1])) == 0.45
+def test_threshold_is_the_lowest_that_keeps_wrong_confident_answers_within_one_percent() -> None:
+    # 100 questions: 1 wrong answer at 0.5 is allowed (1%), a second (out of scope at 0.42) is not.
+    p_in = np.array([0.9] * 97 + [0.5])
+    correct = np.array([1] * 97 + [0])
+    p_out = np.array([0.1, 0.42])
+    assert choose_threshold(p_in, p_out, correct) == 0.43
 
 
 @pytest.mark.parametrize(("top", "lead", "expect_answerable"), [(0.93, 0.03, True), (0.86, 0.0, False)])

@@ -1,0 +1,84 @@
+"""`ModelClassifier`: the calibrated intent model behind the `Classification` the pipeline routes on.
+
+Only a confident prediction names an intent that takes the message away from the knowledge base (a
+person for urgent risks, complaints, explicit requests and account matters; a greeting; a polite
+refusal). When the model abstains the message is treated as a question and retrieval decides, so noise
+(a neutral question worded like a complaint, "我的卡…" in a how-to) cannot route it. Sentiment and
+urgency still come from the lexicon, which reads them well.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+from agent.classify import Classification, Urgency, read_lexicon
+from agent.intents import Intent
+from agent.understanding.intent_model import IntentModel, IntentPrediction
+
+LABEL_INTENT: dict[str, Intent] = {
+    "faq": Intent.FAQ,
+    "followup": Intent.FAQ,
+    "complaint": Intent.COMPLAINT,
+    "human": Intent.HUMAN,
+    "account": Intent.ACCOUNT,
+    "urgent": Intent.URGENT,
+    "smalltalk": Intent.CHITCHAT,
+    "affirm": Intent.CHITCHAT,
+    "deny": Intent.CHITCHAT,
+    "out_of_scope": Intent.OUT_OF_SCOPE,
+}
+# A complaint or urgent message that also asks something gets an answer with its handoff.
+ALSO_A_QUESTION_AT = 0.2
+
+
+class QueryEmbedder(Protocol):
+    def embed_query(self, text: str) -> Sequence[float]: ...
+
+
+class ModelClassifier:
+    def __init__(self, model: IntentModel, embedder: QueryEmbedder) -> None:
+        self.model = model
+        self.embedder = embedder
+
+    def predict(self, text: str) -> IntentPrediction:
+        return self.model.predict(text, self.embedder)
+
+    def classify(self, text: str) -> Classification:
+        return to_classification(text, self.predict(text))
+
+
+def to_classification(text: str, prediction: IntentPrediction) -> Classification:
+    """The route (`intent`) from a confident label, FAQ when the model abstains; lexicon sentiment."""
+    evidence = read_lexicon(text)
+    intent = LABEL_INTENT[prediction.label] if prediction.label is not None else Intent.FAQ
+    flags = {intent}
+    if intent in (Intent.URGENT, Intent.COMPLAINT) and (
+        prediction.probabilities.get("faq", 0.0) >= ALSO_A_QUESTION_AT or "question" in evidence.cues
+    ):
+        flags.add(Intent.FAQ)
+    negative = evidence.negative + (0.3 if intent in (Intent.COMPLAINT, Intent.URGENT) else 0.0)
+    sentiment = math.tanh(evidence.positive - negative)
+    reasons = [
+        f"model:{prediction.top}={prediction.probability:.2f}" + ("" if prediction.label else "(abstain)")
+    ]
+    reasons += [f"lexicon:{name}" for name in evidence.cues]
+    return Classification(
+        intent=intent,
+        flags=frozenset(flags),
+        sentiment=round(sentiment, 3),
+        negative=sentiment <= -0.2,
+        urgency=_urgency(intent, sentiment, evidence.pressing, evidence.threat),
+        reasons=tuple(reasons),
+    )
+
+
+def _urgency(intent: Intent, sentiment: float, pressing: bool, threat: bool) -> Urgency:
+    if intent is Intent.URGENT:
+        return "urgent"
+    if intent in (Intent.COMPLAINT, Intent.HUMAN, Intent.ACCOUNT):
+        if pressing or (intent is Intent.COMPLAINT and (threat or sentiment <= -0.9)):
+            return "high"
+        return "normal"
+    return "normal" if pressing and intent is Intent.FAQ else "low"

@@ -1,0 +1,110 @@
+"""Follow-up rewriting. The LLM path runs against tests.fakes.RecordingChatModel: a fake at the one
+boundary we cannot reach (a remote chat model), implementing LangChain's real BaseChatModel interface."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.conversation_state import ConversationState
+from agent.understanding.followup import LLMRewriter, SlotRewriter, looks_elliptical, remember, subject_of
+from agent.understanding.vocabulary import SlotVocabulary
+from tests.fakes import RecordingChatModel
+
+
+def after(question: str) -> ConversationState:
+    return ConversationState(last_question=question)
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "expected"),
+    [
+        ("信用卡年费多少", "那金卡呢", "金卡年费多少？"),
+        ("信用卡年费多少", "那借记卡呢", "借记卡年费多少？"),
+        ("定期存款利率多少", "五年的呢", "五年定期存款利率多少？"),
+        ("定期存款三年利率多少", "五年的呢", "定期存款五年利率多少？"),
+        ("借记卡取现手续费多少", "那境外呢", "境外借记卡取现手续费多少？"),
+        ("转账五万要手续费吗", "超过十万呢", "转账超过十万要手续费吗？"),
+        ("房贷利率多少", "公积金贷款呢", "公积金贷款利率多少？"),
+        ("信用卡分期手续费怎么算", "12期呢", "12期信用卡分期手续费怎么算？"),
+    ],
+)
+def test_slot_values_are_swapped_or_added(
+    vocabulary: SlotVocabulary, previous: str, message: str, expected: str
+) -> None:
+    rewrite = SlotRewriter(vocabulary).rewrite(message, after(previous))
+    assert (rewrite.question, rewrite.how) == (expected, "slot")
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "expected"),
+    [
+        ("信用卡丢了怎么办？", "要手续费吗", "信用卡丢了要手续费吗？"),
+        ("跨行转账多久到账", "要收钱吗", "跨行转账要收钱吗？"),
+        ("大额存单怎么买", "这个能提前取吗", "大额存单能提前取吗？"),
+        ("手机银行转账限额是多少", "超过十万呢", "手机银行转账限额超过十万呢？"),
+    ],
+)
+def test_predicates_attach_to_the_previous_subject(
+    vocabulary: SlotVocabulary, previous: str, message: str, expected: str
+) -> None:
+    rewrite = SlotRewriter(vocabulary).rewrite(message, after(previous))
+    assert (rewrite.question, rewrite.how) == (expected, "subject")
+
+
+@pytest.mark.parametrize("message", ["借记卡怎么挂失", "好的", "在吗", "谢谢你", "我要投诉你们", "你好"])
+def test_standalone_messages_are_left_alone(vocabulary: SlotVocabulary, message: str) -> None:
+    rewrite = SlotRewriter(vocabulary).rewrite(message, after("信用卡年费多少"))
+    assert (rewrite.question, rewrite.rewritten) == (message, False)
+
+
+def test_nothing_is_rewritten_without_a_previous_question(vocabulary: SlotVocabulary) -> None:
+    assert not SlotRewriter(vocabulary).rewrite("那金卡呢", ConversationState()).rewritten
+
+
+def test_english_follow_ups_swap_a_slot() -> None:
+    vocabulary = SlotVocabulary.from_texts(["The credit card annual fee; the platinum card annual fee."])
+    state = after("What is the annual fee for a credit card?")
+    rewrite = SlotRewriter(vocabulary).rewrite("What about the platinum card?", state)
+    assert rewrite.question == "What is the annual fee for a platinum card?"
+    assert looks_elliptical("and for 5 years?", vocabulary)
+    assert not looks_elliptical("How do I report a lost card?", vocabulary)
+
+
+def test_subject_drops_the_question_words() -> None:
+    assert subject_of("信用卡丢了怎么办？") == "信用卡丢了"
+    assert subject_of("定期存款利率是多少") == "定期存款利率"
+
+
+def test_llm_rewriter_sends_only_what_it_is_given_and_uses_the_answer(vocabulary: SlotVocabulary) -> None:
+    model = RecordingChatModel(canned="尾号<BANK_CARD_1>的信用卡丢了补卡要收费吗？")
+    rewriter = LLMRewriter(model, SlotRewriter(vocabulary))
+    state = ConversationState(last_question="我的卡<BANK_CARD_1>丢了怎么办", slots={"card": "信用卡"})
+    rewrite = rewriter.rewrite("要收钱吗", state)
+    assert (rewrite.question, rewrite.how) == ("尾号<BANK_CARD_1>的信用卡丢了补卡要收费吗？", "llm")
+    sent = model.sent_text()
+    assert "<BANK_CARD_1>" in sent and "要收钱吗" in sent and "card=信用卡" in sent
+
+
+def test_llm_rewriter_skips_standalone_questions(vocabulary: SlotVocabulary) -> None:
+    model = RecordingChatModel(canned="ignored")
+    rewrite = LLMRewriter(model, SlotRewriter(vocabulary)).rewrite("借记卡怎么挂失", after("信用卡年费多少"))
+    assert not rewrite.rewritten and model.prompts == []
+
+
+class FailingChatModel(RecordingChatModel):
+    def _generate(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        raise TimeoutError("model timed out")
+
+
+def test_llm_failure_falls_back_to_slot_substitution(vocabulary: SlotVocabulary) -> None:
+    rewrite = LLMRewriter(FailingChatModel(), SlotRewriter(vocabulary)).rewrite(
+        "那金卡呢", after("信用卡年费多少")
+    )
+    assert (rewrite.question, rewrite.how) == ("金卡年费多少？", "slot")
+
+
+def test_remember_keeps_the_slots_of_the_standalone_question(vocabulary: SlotVocabulary) -> None:
+    state = remember(ConversationState(), "五年定期存款利率多少？", vocabulary, doc_ids=["deposit-rates"])
+    assert state.last_question == "五年定期存款利率多少？"
+    assert state.slots == {"term": "五年", "product": "定期存款", "attribute": "利率"}
+    assert state.topic_doc_ids == ("deposit-rates",) and state.turns == 1

@@ -1,0 +1,91 @@
+"""Scripted conversations through POST /v1/chat, one per understanding rule (issue 9).
+
+The LLM rewriting test uses tests.fakes.RecordingChatModel: a fake at the one boundary we cannot reach (a
+remote chat model), implementing LangChain's real BaseChatModel interface."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from agent.understanding.followup import LLMRewriter, SlotRewriter
+from core.wiring import Services
+from tests.fakes import RecordingChatModel
+
+
+def talk(client: TestClient, *turns: str) -> list[dict[str, Any]]:
+    replies, conversation = [], None
+    for text in turns:
+        body: dict[str, Any] = {"text": text}
+        if conversation:
+            body["conversation_id"] = conversation
+        reply = client.post("/v1/chat", json=body).json()
+        conversation = reply["conversation_id"]
+        replies.append(reply)
+    return replies
+
+
+def cited(reply: dict[str, Any]) -> list[str]:
+    return [c["doc_id"] for c in reply.get("citations") or []]
+
+
+def test_a_follow_up_swaps_the_slot_of_the_last_question(client: TestClient) -> None:
+    first, second = talk(client, "定期存款利率多少", "五年的呢")
+    assert cited(first) == ["faq-deposit-rates"]
+    assert second["action"] == "answer" and cited(second) == ["faq-deposit-rates"]
+
+
+def test_an_accepted_offer_hands_off_and_says_so(client: TestClient) -> None:
+    offer, accepted = talk(client, "你们网点有停车位吗", "需要")
+    assert offer["action"] == "fallback" and "人工" in offer["reply"]
+    assert accepted["action"] == "handoff" and accepted["handoff_id"]
+    assert "人工客服" in accepted["reply"]
+
+
+def test_a_declined_offer_is_dropped(client: TestClient) -> None:
+    _, declined = talk(client, "你们有纸黄金吗", "不用了")
+    assert declined["action"] == "smalltalk" and declined["handoff_id"] is None and not cited(declined)
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [("工商银行的信用卡年费多少", "工商银行"), ("借呗怎么提额", "借呗"), ("医保卡丢了怎么补", "医保卡")],
+)
+def test_what_is_not_ours_is_refused_plainly(client: TestClient, question: str, subject: str) -> None:
+    [reply] = talk(client, question)
+    assert reply["action"] == "fallback" and not cited(reply)
+    assert f"{subject}不是青禾银行的产品或服务" in reply["reply"]
+
+
+def test_a_neutral_question_gets_no_apology_and_a_login_problem_no_urgent_notice(client: TestClient) -> None:
+    [insurance] = talk(client, "存款保险是怎么回事")
+    assert insurance["action"] == "answer" and "抱歉" not in insurance["reply"]
+    [login] = talk(client, "手机银行登录不了")
+    assert login["action"] == "answer" and "紧急" not in login["reply"]
+
+
+def test_english_questions_get_english_answers_and_titles(client: TestClient) -> None:
+    first, second = talk(client, "What is the annual fee for a credit card?", "what about the platinum card?")
+    for reply in (first, second):
+        assert reply["action"] == "answer" and cited(reply) == ["faq-credit-card-annual-fee"]
+        assert "RMB 800" in reply["reply"] and "年费" not in reply["reply"]
+    assert first["citations"][0]["title"].startswith("What is the credit card annual fee")
+
+
+@pytest.fixture
+def recording(services: Services) -> Iterator[RecordingChatModel]:
+    model = RecordingChatModel(canned="白金卡的年费是多少？")
+    original = services.agent.rewriter
+    services.agent.rewriter = lambda vocabulary: LLMRewriter(model, SlotRewriter(vocabulary))
+    yield model
+    services.agent.rewriter = original
+
+
+def test_the_llm_rewriter_sees_only_redacted_text(client: TestClient, recording: RecordingChatModel) -> None:
+    first, second = talk(client, "我手机号13912345678，信用卡年费多少", "那白金卡呢")
+    assert second["action"] == "answer" and cited(second) == ["faq-credit-card-annual-fee"]
+    sent = recording.sent_text()
+    assert "那白金卡呢" in sent and "<PHONE" in sent and "13912345678" not in sent
