@@ -53,6 +53,8 @@ def to_classification(text: str, prediction: IntentPrediction) -> Classification
     """The route (`intent`) from a confident label, FAQ when the model abstains; lexicon sentiment."""
     evidence = read_lexicon(text)
     intent = LABEL_INTENT[prediction.label] if prediction.label is not None else Intent.FAQ
+    if prediction.label is None and _urgent_agreement(prediction, evidence.scores.get(Intent.URGENT, 0.0)):
+        intent = Intent.URGENT
     flags = {intent}
     if intent in (Intent.URGENT, Intent.COMPLAINT) and (
         prediction.probabilities.get("faq", 0.0) >= ALSO_A_QUESTION_AT or "question" in evidence.cues
@@ -71,6 +73,21 @@ def to_classification(text: str, prediction: IntentPrediction) -> Classification
         negative=sentiment <= -0.2,
         urgency=_urgency(intent, sentiment, evidence.pressing, evidence.threat),
         reasons=tuple(reasons),
+    )
+
+
+# A lost or stolen card that the model leans towards but will not call alone: a precise urgent cue
+# (挂失, 丢了, 被盗 …) agreeing with the model's own top choice is enough, because a missed urgent risk costs
+# the customer money while an extra urgent handoff costs a person a minute.
+URGENT_AGREEMENT_AT = 0.3
+URGENT_CUE_AT = 1.0
+
+
+def _urgent_agreement(prediction: IntentPrediction, urgent_cue_score: float) -> bool:
+    return (
+        prediction.top == "urgent"
+        and prediction.probability >= URGENT_AGREEMENT_AT
+        and urgent_cue_score >= URGENT_CUE_AT
     )
 
 

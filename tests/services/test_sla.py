@@ -115,11 +115,17 @@ def test_alerts_are_found_once_most_pressing_first_and_logged() -> None:
 
     handler = Keep()
     logger = logging.getLogger("bankcs.sla")
+    # Other tests configure logging (JSON logs, uvicorn): make this logger's own settings explicit.
+    level, disabled = logger.level, logger.disabled
     logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.disabled = False
     try:
         sent = dispatch(LogAlertSender(), found)
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.disabled = disabled
     assert sent == found
     assert [r.levelno for r in records] == [logging.ERROR, logging.WARNING]
     assert "ho-normal 首次响应已超时" in records[0].getMessage()
