@@ -136,14 +136,23 @@ class ChatClient:
     def __init__(self, client: TestClient, services: Services) -> None:
         self.client = client
         self.services = services
+        self._tokens: dict[str, str] = {}
 
     def send(self, text: str, conversation_id: str | None, customer_id: str) -> dict[str, Any]:
-        body: dict[str, Any] = {"text": text, "customer_id": customer_id}
+        """One turn as an anonymous API client: the first turn gets a widget token, later turns send it
+        (a conversation is only writable with its token). `customer_id` is kept for the caller's records:
+        only the bank's connector may set it on the API."""
+        del customer_id
+        body: dict[str, Any] = {"text": text}
+        headers: dict[str, str] = {}
         if conversation_id:
             body["conversation_id"] = conversation_id
-        response = self.client.post("/v1/chat", json=body)
+            headers["X-Widget-Token"] = self._tokens[conversation_id]
+        response = self.client.post("/v1/chat", json=body, headers=headers)
         response.raise_for_status()
         reply: dict[str, Any] = response.json()
+        if reply.get("widget_token"):
+            self._tokens[reply["conversation_id"]] = reply["widget_token"]
         return reply
 
     def category(self, handoff_id: str | None) -> str | None:
