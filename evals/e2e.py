@@ -71,6 +71,7 @@ def deployment() -> Iterator[Services]:
             database_url=None,
             chroma_url=None,
             llm_backend="extractive",
+            rate_limits=False,  # evals send hundreds of turns from one address on purpose
         )
         services = build_services(settings)
         try:
