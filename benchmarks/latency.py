@@ -45,22 +45,24 @@ async def _client(
 ) -> None:
     """One customer: `turns` messages in conversations of TURNS_PER_CONVERSATION turns."""
     conversation: str | None = None
+    token: str | None = None
     for turn in range(turns):
         if turn % TURNS_PER_CONVERSATION == 0:
             conversation = None
-        body: dict[str, Any] = {
-            "text": MESSAGES[(index * 7 + turn) % len(MESSAGES)],
-            "customer_id": f"bench-{index}",
-        }
-        if conversation:
+        body: dict[str, Any] = {"text": MESSAGES[(index * 7 + turn) % len(MESSAGES)]}
+        headers: dict[str, str] = {}
+        if conversation and token:  # an anonymous API client continues with the widget token it was given
             body["conversation_id"] = conversation
+            headers["X-Widget-Token"] = token
         started = time.perf_counter()
-        response = await http.post("/v1/chat", json=body)
+        response = await http.post("/v1/chat", json=body, headers=headers)
         latencies.append(time.perf_counter() - started)
         if response.status_code != 200:
             errors.append(f"{response.status_code}: {response.text[:200]}")
             continue
-        conversation = response.json()["conversation_id"]
+        reply = response.json()
+        conversation = reply["conversation_id"]
+        token = reply.get("widget_token") or token
 
 
 async def _get_loop(http: httpx.AsyncClient, path: str, count: int, latencies: list[float]) -> None:

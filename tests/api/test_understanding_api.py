@@ -17,13 +17,19 @@ from tests.fakes import RecordingChatModel
 
 
 def talk(client: TestClient, *turns: str) -> list[dict[str, Any]]:
-    replies, conversation = [], None
+    """Turns of one conversation as an anonymous API client: the first reply's widget token continues it."""
+    replies, conversation, token = [], None, None
     for text in turns:
         body: dict[str, Any] = {"text": text}
-        if conversation:
+        headers = {}
+        if conversation and token:
             body["conversation_id"] = conversation
-        reply = client.post("/v1/chat", json=body).json()
+            headers["X-Widget-Token"] = token
+        response = client.post("/v1/chat", json=body, headers=headers)
+        assert response.status_code == 200, response.text
+        reply = response.json()
         conversation = reply["conversation_id"]
+        token = reply.get("widget_token") or token
         replies.append(reply)
     return replies
 

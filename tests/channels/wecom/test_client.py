@@ -150,6 +150,9 @@ def test_secrets_and_tokens_never_reach_the_logs(
         }
     )
     caplog.set_level(logging.DEBUG)
+    # The app's JSON logging quiets httpx; this test needs httpx's request lines to prove they are masked.
+    caplog.set_level(logging.DEBUG, logger="httpx")
+    logging.getLogger("httpx").disabled = False
     client = WeComClient.from_settings(settings, clock=clock, sleep=clock.sleep)
     logging.getLogger("test").info("settings %s %r / client %r", settings, settings, client)
     fake_wecom.state.fail("kf/send_msg", "busy")
