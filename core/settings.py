@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_temperature: float = 0.1
     llm_timeout_s: float = 30.0
+    # The staff copilot's background loop (suggested replies on open handoffs); 0 turns it off.
+    copilot_interval_s: float = 5.0
 
     # Bank facts the agent states itself (not retrieved)
     bank_name: str = "青禾银行"

@@ -102,7 +102,7 @@ class CopilotSuggestion(Base):
 
 
 class WeComGroupSettings(Base):
-    """One external group's settings (`channels.wecom.group_rules.GroupConfig` as JSON), edited in the console."""
+    """One external group's settings (`GroupConfig` of channels.wecom.group_rules, as JSON)."""
 
     __tablename__ = "wecom_group_settings"
 
