@@ -140,6 +140,10 @@
     }
     d.append(sum);
 
+    const cp = section("智能助手建议"); cp.id = "copilot";
+    d.append(cp);
+    loadSuggestion(h, cp, mine);
+
     const tr = section("对话记录（已脱敏）");
     const log = el("ol", "transcript");
     h.messages.forEach((m) => {
@@ -227,6 +231,27 @@
     }
     await loadQueue();
     if (selected) await select(selected);
+  }
+
+  // The staff copilot's latest suggestion (drafted in the background): accept, edit then send, or discard.
+  async function loadSuggestion(h, box, mine) {
+    let list = [];
+    try { list = await api(`/v1/copilot/handoffs/${h.id}/suggestions`); } catch (e) { box.hidden = true; return; }
+    const s = list.find((x) => x.status === "pending");
+    if (!s) { box.append(el("p", "hint", "暂无新的建议回复。")); return; }
+    const src = s.citations.map((c) => `《${c.title}》`).join("");
+    box.append(el("p", "suggested-label", s.kind === "private_followup"
+      ? "建议私聊跟进（群内不谈账户信息）" : "建议回复" + (src ? `（依据${src}）` : "")));
+    const ta = el("textarea"); ta.id = "copilot-text"; ta.rows = 4; ta.maxLength = 2000; ta.value = s.text;
+    ta.setAttribute("aria-label", "建议回复内容"); ta.readOnly = !mine;
+    box.append(ta);
+    if (!mine) { box.append(el("p", "hint", "认领后可采用、修改或忽略此建议。")); return; }
+    box.append(
+      button("采用并发送", async () => {
+        const text = ta.value.trim();
+        await api(`/v1/copilot/suggestions/${s.id}/accept`, text === s.text.trim() ? {} : { text });
+      }, "copilot-accept"),
+      button("忽略", async () => { await api(`/v1/copilot/suggestions/${s.id}/discard`, {}); }, "copilot-discard", "ghost"));
   }
 
   function button(text, fn, id, cls) {
