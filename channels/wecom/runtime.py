@@ -12,9 +12,9 @@ from agent.identity import Pseudonymizer
 from channels.wecom.alerts import StaffAlerter
 from channels.wecom.client import WeComClient
 from channels.wecom.config import WeComSettings
-from channels.wecom.copilot import InMemoryGroupConfigs
 from channels.wecom.crypto import CallbackCrypto
 from channels.wecom.drafts import DraftBook
+from channels.wecom.group_store import GroupActivityLog, SqlGroupConfigs
 from channels.wecom.inbound import KfInbox
 from channels.wecom.jssdk import JsSdkSigner
 from channels.wecom.kf_channel import KfChannel
@@ -45,7 +45,8 @@ class WeComRuntime:
     alerter: StaffAlerter | None
     sidebar_client: WeComClient  # the sidebar app's client (its own secret) for OAuth and JS-SDK tickets
     jssdk: JsSdkSigner
-    configs: InMemoryGroupConfigs
+    configs: SqlGroupConfigs  # per-group settings, edited in the console
+    activity: GroupActivityLog  # the group copilot records here what the analytics count
 
     def start(self) -> None:
         self.worker.start()
@@ -105,5 +106,6 @@ def build_wecom(
         alerter=StaffAlerter(client) if settings.robot_webhook_key else None,
         sidebar_client=sidebar_client,
         jssdk=JsSdkSigner(sidebar_client, settings.corp_id, settings.agent_id or ""),
-        configs=InMemoryGroupConfigs(),
+        configs=SqlGroupConfigs(sessions),
+        activity=GroupActivityLog(sessions),
     )
