@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             copilot_loop.stop()
         if s.wecom is not None:
             s.wecom.worker.stop()
+            s.wecom.outbox_worker.stop()
         app.state.kb_admin.close()
         if owned:
             s.close()

@@ -92,7 +92,26 @@ def wecom_status(services: ServicesDep, _: AgentStaffDep) -> dict[str, Any]:
         "inbound": asdict(wecom.worker.stats),
         "queued": wecom.worker.queued,
         "outbound": asdict(wecom.listener.stats),
+        "replies": wecom.outbox.counts(),
     }
+
+
+@router.get("/conversations/{conversation_id}/replies")
+def reply_states(conversation_id: str, services: ServicesDep, _: AgentStaffDep) -> list[dict[str, Any]]:
+    """Delivery state of the staff replies to this 微信客服 customer: pending (retrying), sent or failed."""
+    return _wecom(services).outbox.for_conversation(conversation_id)
+
+
+@router.post("/replies/{message_id}/retry")
+def retry_reply(message_id: str, services: ServicesDep, staff: AgentStaffDep) -> dict[str, Any]:
+    """Try a failed reply again (audited); 409 when it is not failed."""
+    wecom = _wecom(services)
+    if not wecom.outbox.retry(message_id, staff):
+        raise Conflict("Only a failed reply can be retried.")
+    row = next((r for r in wecom.outbox.for_message(message_id)), None)
+    if row is None:
+        raise NotFound("No such reply.")
+    return row
 
 
 # -- the group owner's sidebar ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from channels.wecom.jssdk import JsSdkSigner
 from channels.wecom.kf_channel import KfChannel
 from channels.wecom.kf_worker import KfCallbackWorker
 from channels.wecom.listener import KfEventListener
+from channels.wecom.reply_outbox import KfReplyOutbox
 from channels.wecom.sql_stores import (
     KfContacts,
     SqlCursorStore,
@@ -30,6 +31,7 @@ from channels.wecom.sql_stores import (
 from events.dispatch import Publisher
 from privacy import Redactor
 from services.conversations import ConversationService
+from services.periodic import PeriodicWorker
 
 
 @dataclass
@@ -47,12 +49,16 @@ class WeComRuntime:
     jssdk: JsSdkSigner
     configs: SqlGroupConfigs  # per-group settings, edited in the console
     activity: GroupActivityLog  # the group copilot records here what the analytics count
+    outbox: KfReplyOutbox  # staff replies to 微信客服 customers, retried until WeCom takes them
+    outbox_worker: PeriodicWorker
 
     def start(self) -> None:
         self.worker.start()
+        self.outbox_worker.start()
 
     def close(self) -> None:
         self.worker.stop()
+        self.outbox_worker.stop()
         self.client.close()
         self.sidebar_client.close()
 
@@ -77,6 +83,7 @@ def build_wecom(
             base_url=settings.api_base_url,
         )
     directory, contacts = SqlServicerDirectory(sessions), KfContacts(sessions)
+    outbox = KfReplyOutbox(sessions, client)
     channel = KfChannel(
         api=client,
         sessions=sessions,
@@ -99,7 +106,7 @@ def build_wecom(
         client=client,
         worker=KfCallbackWorker(CallbackCrypto.from_settings(settings), inbox),
         channel=channel,
-        listener=KfEventListener(client, sessions, contacts, directory),
+        listener=KfEventListener(client, sessions, contacts, directory, outbox),
         directory=directory,
         contacts=contacts,
         drafts=DraftBook(SqlDraftStore(sessions), clock),
@@ -108,4 +115,6 @@ def build_wecom(
         jssdk=JsSdkSigner(sidebar_client, settings.corp_id, settings.agent_id or ""),
         configs=SqlGroupConfigs(sessions),
         activity=GroupActivityLog(sessions),
+        outbox=outbox,
+        outbox_worker=PeriodicWorker("wecom-kf-outbox", outbox.run_once, settings.outbox_interval_s),
     )
