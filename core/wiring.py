@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -192,6 +193,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
             pseudonymizer=pseudonymizer,
             redactor=redactor,
             events=dispatcher,
+            cipher=Fernet(key),
         )
         if wecom_settings
         else None

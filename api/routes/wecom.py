@@ -22,6 +22,7 @@ from api.auth import TOKEN_COOKIE, AgentStaffDep, current_staff
 from api.deps import ServicesDep, SessionDep
 from api.errors import AppError, Conflict, Forbidden, NotFound
 from channels.wecom.crypto import CallbackError
+from channels.wecom.customer_links import CustomerLink, CustomerLinks, RevealRefused
 from channels.wecom.drafts import Draft, DraftNotPending, DraftStatus
 from channels.wecom.group_rules import GroupConfig
 from channels.wecom.group_store import group_analytics
@@ -278,3 +279,75 @@ def put_group_settings(
     wecom = _wecom(services)
     _may_edit(wecom, staff, wecom.configs.get(chat_id), body)
     return wecom.configs.put(body, by=staff).model_dump(mode="json")
+
+
+# -- WeCom external user ↔ the bank's customer record ------------------------------------------------
+
+ExternalUserId = Annotated[str, ApiPath(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class CustomerLinkIn(BaseModel):
+    customer_id: str = Field(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
+
+
+class LinksUnavailable(AppError):
+    status_code = 503
+    code = "customer_links_unavailable"
+
+
+class RevealForbidden(AppError):
+    status_code = 403
+    code = "reveal_forbidden"
+
+
+def _links(services: Services) -> CustomerLinks:
+    links = _wecom(services).customer_links
+    if links is None:
+        raise LinksUnavailable("Customer links need the deployment's vault key.")
+    return links
+
+
+def _link_out(link: CustomerLink) -> dict[str, Any]:
+    data = asdict(link)
+    if link.customer_id is None:
+        data.pop("customer_id")
+    return data
+
+
+@router.put("/customers/{external_userid}/link")
+def link_customer(
+    external_userid: ExternalUserId,
+    body: CustomerLinkIn,
+    services: ServicesDep,
+    session: SessionDep,
+    staff: AgentStaffDep,
+) -> dict[str, Any]:
+    """Link a WeCom external user to the bank's customer number (stored encrypted; audited)."""
+    return _link_out(_links(services).link(session, staff, external_userid, body.customer_id))
+
+
+@router.get("/customers/{external_userid}/link")
+def get_customer_link(
+    external_userid: ExternalUserId,
+    services: ServicesDep,
+    session: SessionDep,
+    staff: AgentStaffDep,
+    reveal: bool = False,
+) -> dict[str, Any]:
+    """The link, with the number masked; `reveal=true` needs can_reveal and is audited."""
+    try:
+        link = _links(services).get(session, staff, external_userid, reveal=reveal)
+    except RevealRefused as exc:
+        raise RevealForbidden(str(exc)) from exc
+    if link is None:
+        raise NotFound("This WeCom user is not linked to a customer.")
+    return _link_out(link)
+
+
+@router.delete("/customers/{external_userid}/link", status_code=204)
+def unlink_customer(
+    external_userid: ExternalUserId, services: ServicesDep, session: SessionDep, staff: AgentStaffDep
+) -> Response:
+    if not _links(services).unlink(session, staff, external_userid):
+        raise NotFound("This WeCom user is not linked to a customer.")
+    return Response(status_code=204)

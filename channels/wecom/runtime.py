@@ -13,6 +13,7 @@ from channels.wecom.alerts import StaffAlerter
 from channels.wecom.client import WeComClient
 from channels.wecom.config import WeComSettings
 from channels.wecom.crypto import CallbackCrypto
+from channels.wecom.customer_links import Cipher, CustomerLinks
 from channels.wecom.drafts import DraftBook
 from channels.wecom.group_store import GroupActivityLog, SqlGroupConfigs
 from channels.wecom.inbound import KfInbox
@@ -51,6 +52,7 @@ class WeComRuntime:
     activity: GroupActivityLog  # the group copilot records here what the analytics count
     outbox: KfReplyOutbox  # staff replies to 微信客服 customers, retried until WeCom takes them
     outbox_worker: PeriodicWorker
+    customer_links: CustomerLinks | None  # None without a cipher (the deployment's vault key)
 
     def start(self) -> None:
         self.worker.start()
@@ -73,6 +75,7 @@ def build_wecom(
     events: Publisher,
     client: WeComClient | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    cipher: Cipher | None = None,
 ) -> WeComRuntime:
     client = client or WeComClient.from_settings(settings)
     sidebar_client = client
@@ -116,5 +119,6 @@ def build_wecom(
         configs=SqlGroupConfigs(sessions),
         activity=GroupActivityLog(sessions),
         outbox=outbox,
+        customer_links=CustomerLinks(cipher, pseudonymizer) if cipher is not None else None,
         outbox_worker=PeriodicWorker("wecom-kf-outbox", outbox.run_once, settings.outbox_interval_s),
     )
