@@ -124,6 +124,7 @@ class Settings(BaseSettings):
     wecom_archive_secret: SecretStr | None = None
     wecom_archive_private_keys: dict[int, Path] = Field(default_factory=dict)
     wecom_api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin"
+    wecom_outbox_interval_s: float = 5.0  # how often staff replies WeCom failed to take are retried
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -151,9 +151,11 @@
       li.append(el("span", "tm-role", (LABELS.role[m.role] || m.role) + (m.author_name ? ` ${m.author_name}` : "")),
         el("time", "tm-at", clock(m.created_at)), el("p", "tm-text", m.text));
       if (m.feedback) li.append(el("span", "tm-fb", m.feedback === "helpful" ? "客户反馈：有帮助" : "客户反馈：没帮助"));
+      li.dataset.id = m.id;
       log.append(li);
     });
     tr.append(log);
+    if (h.channel === "wecom") loadDelivery(h, log);
     if (mine) {
       const f = el("form", "reply");
       const lab = el("label", "", "回复客户"); lab.htmlFor = "reply-text";
@@ -231,6 +233,21 @@
     }
     await loadQueue();
     if (selected) await select(selected);
+  }
+
+  // 微信客服 replies go through a retrying outbox: show each staff line's delivery state (and retry a failed one).
+  const DELIVERY = { pending: "发送中（自动重试）", sent: "已送达企业微信", failed: "发送失败" };
+  async function loadDelivery(h, log) {
+    let rows = [];
+    try { rows = await api(`/v1/wecom/conversations/${h.conversation_id}/replies`); } catch (e) { return; }
+    rows.forEach((r) => {
+      const li = log.querySelector(`li[data-id="${r.message_id}"]`);
+      if (!li) return;
+      const tag = el("span", "tm-delivery d-" + r.status, DELIVERY[r.status] + (r.status !== "sent" && r.attempts ? `（已尝试 ${r.attempts} 次）` : ""));
+      if (r.last_error && r.status !== "sent") tag.title = r.last_error;
+      li.append(tag);
+      if (r.status === "failed") li.append(button("重新发送", async () => { await api(`/v1/wecom/replies/${r.message_id}/retry`, {}); }, "retry-" + r.message_id, "ghost small"));
+    });
   }
 
   // The staff copilot's latest suggestion (drafted in the background): accept, edit then send, or discard.
