@@ -111,7 +111,8 @@ def run(*, chunks: int = 20_000, rows: int = 1_000_000, queries: int = 200) -> B
             )
         ],
         baseline=(
-            f"p50 {ratio(old['p50_ms'], new['p50_ms'])}× and p95 {ratio(old['p95_ms'], new['p95_ms'])}× faster"
+            f"p50 {ratio(old['p50_ms'], new['p50_ms'])}×, "
+            f"p95 {ratio(old['p95_ms'], new['p95_ms'])}× faster"
         ),
         metrics={"rows": len(index), "previous": old, "now": new, "same_top": same, "queries": queries},
         seconds=time.perf_counter() - started,
