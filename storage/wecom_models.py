@@ -159,3 +159,19 @@ class WeComCustomerLink(Base):
     customer_id_enc: Mapped[str] = mapped_column(Text)
     linked_by: Mapped[str] = mapped_column(String(64))
     linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WeComEducationPost(Base):
+    """One slot of a group's education schedule, claimed once: the primary key (group, slot time, topic)
+    is what keeps two workers or a restart from posting the same slot twice."""
+
+    __tablename__ = "wecom_education_posts"
+
+    chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    slot_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(80), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # "claimed" | "sent" | "no_content" | "failed"
+    source: Mapped[str | None] = mapped_column(String(128))  # the knowledge-base article posted
+    task_msgid: Mapped[str | None] = mapped_column(String(128))  # the 客户群群发 task the owner confirms
+    error: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
