@@ -125,6 +125,8 @@ class Settings(BaseSettings):
     wecom_archive_private_keys: dict[int, Path] = Field(default_factory=dict)
     wecom_api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin"
     wecom_outbox_interval_s: float = 5.0  # how often staff replies WeCom failed to take are retried
+    wecom_education_interval_s: float = 60.0  # how often group education schedules are checked; 0: off
+    wecom_group_copilot_interval_s: float = 5.0  # how often the chat archive is read for groups; 0: off
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

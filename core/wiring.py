@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet
 from langchain_core.language_models import BaseChatModel
@@ -194,6 +195,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
             redactor=redactor,
             events=dispatcher,
             cipher=Fernet(key),
+            tz=ZoneInfo(settings.service_timezone),
         )
         if wecom_settings
         else None

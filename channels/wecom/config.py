@@ -42,6 +42,8 @@ class WeComSettings(BaseModel):
     max_attempts: int = Field(default=4, ge=1)
     backoff_base_s: float = 0.5
     outbox_interval_s: float = Field(default=5.0, gt=0)  # how often queued staff replies are retried
+    education_interval_s: float = Field(default=60.0, ge=0)  # education-schedule check; 0: off
+    group_copilot_interval_s: float = Field(default=5.0, ge=0)  # archive polling by the group copilot; 0: off
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WeComSettings | None:

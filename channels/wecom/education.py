@@ -149,10 +149,12 @@ class EducationScheduler:
 
     def _post(self, config: GroupConfig, slot: EducationSlot, slot_at: datetime) -> WeComEducationPost | None:
         article = self._library.find(slot.topic)
-        status, source, task_msgid, error = "no_content", None, None, f"no education article on {slot.topic}"
+        status, error = "no_content", f"no education article on {slot.topic}"
+        source: str | None = None
+        task_msgid: str | None = None
         if article is not None:
             post = new_post(article.title, article.body, config.owner_userid, [config.chat_id], slot_at)
-            source, error = article.source, None
+            source, error = article.source, ""
             try:
                 task = self._templates.add_group_msg_template(
                     sender=config.owner_userid, content=post.text, chat_ids=(config.chat_id,)
@@ -167,7 +169,7 @@ class EducationScheduler:
         with self._sessions() as session:
             row = session.get(WeComEducationPost, (config.chat_id, slot_at, slot.topic))
             assert row is not None  # we claimed it
-            row.status, row.source, row.task_msgid, row.error = status, source, task_msgid, error
+            row.status, row.source, row.task_msgid, row.error = status, source, task_msgid, error or None
             session.commit()
             session.refresh(row)
             session.expunge(row)

@@ -56,6 +56,7 @@ def sidebar(services: Services, fake_wecom: FakeWeCom) -> Iterator[tuple[str, We
             "kf_account_ids": [KF_ID],
             "agent_id": "1000005",
             "api_base_url": fake_wecom.base_url,
+            "education_interval_s": 0,  # tests run the scheduler step themselves
         }
     )
     client = WeComClient.from_settings(settings, sleep=lambda _: None)

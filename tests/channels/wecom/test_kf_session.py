@@ -75,6 +75,7 @@ def kf_app(services: Services, fake_wecom: FakeWeCom) -> Iterator[KfApp]:
             "encoding_aes_key": AES_KEY,
             "kf_account_ids": [KF_ID],
             "api_base_url": fake_wecom.base_url,
+            "education_interval_s": 0,  # tests run the scheduler step themselves
         }
     )
     SqlCursorStore(services.sessions).set(KF_ID, "")  # each test's fake WeCom starts a fresh message feed

@@ -35,6 +35,7 @@ def app(services: Services, fake_wecom: FakeWeCom) -> Iterator[tuple[TestClient,
             "encoding_aes_key": AES_KEY,
             "kf_account_ids": [KF_ID],
             "api_base_url": fake_wecom.base_url,
+            "education_interval_s": 0,  # tests run the scheduler step themselves
         }
     )
     client = WeComClient.from_settings(settings, sleep=lambda _: None)
