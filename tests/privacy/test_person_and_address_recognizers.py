@@ -96,3 +96,22 @@ def test_a_speaker_label_at_the_start_of_a_line_is_a_name(
 )
 def test_labels_english_words_titles_and_places_are_not_names(text: str, find: Find) -> None:
     assert [f for f in find(text) if f[0] == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("约翰·摩尔（johnmoore）说可以", "约翰·摩尔（johnmoore）"),  # the Latin form is the same person
+        ("吕建明jimmylui昨天来过", "吕建明jimmylui"),
+        ("（记者左艾甫）昨天走访了网点", "左艾甫"),
+    ],
+)
+def test_a_name_keeps_its_latin_form_and_bylines_are_names(
+    text: str, name: str, find: Find, spans: Spans
+) -> None:
+    assert find(text) == spans(text, [("PERSON", name)])
+
+
+def test_a_product_word_after_a_name_stays(find: Find, spans: Spans) -> None:
+    text = "王芳visa卡丢了"
+    assert find(text) == spans(text, [("PERSON", "王芳")])

@@ -44,6 +44,9 @@ _NOT_A_NAME = r"(?!高级|项目|大堂|客户|理财|产品|部门|值班|业�
 # one or two given-name characters, then a colon. Labels such as 主持人/客服 have no surname.
 _SPEAKER = rf"(?:^|(?<=[\n。！？!?]\s?)){_NOT_A_NAME}{_SURNAME}{_GIVEN_CJK}{{1,2}}(?=[:：])"
 
+# A by-line: "（记者左艾甫）", "本报记者高健".
+_BYLINE = rf"(?<=记者|通讯员)\s?{_SURNAME}{_GIVEN_CJK}{{1,2}}(?=[）)\s]|$|实习生|通讯员|报道|摄)"
+
 
 class ChineseNamePatternRecognizer(ContextPatternRecognizer):
     """Scores below LAC's, so LAC's span wins where both fire; this only adds recall."""
@@ -57,4 +60,5 @@ class ChineseNamePatternRecognizer(ContextPatternRecognizer):
         Pattern("cn_name_titled", rf"{_NOT_A_NAME}{_SURNAME}{_GIVEN_CJK}{{0,2}}{_TITLE}", 0.55),
         Pattern("latin_name_introduced", rf"{_INTRO}{_LATIN_NAME}", 0.6),
         Pattern("cn_name_speaker_label", _SPEAKER, 0.55),
+        Pattern("cn_name_byline", _BYLINE, 0.55),
     ]
