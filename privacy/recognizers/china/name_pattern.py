@@ -52,6 +52,12 @@ class ChineseNamePatternRecognizer(ContextPatternRecognizer):
     """Scores below LAC's, so LAC's span wins where both fire; this only adds recall."""
 
     ENTITY = "PERSON"
+    # Every pattern needs one of these words (an introduction, a form label, a title, a colon, a
+    # by-line): most messages have none, and this one search costs less than the six patterns.
+    PREFILTER = (
+        r"我叫|我是|名字|英文名|name|姓名|本人|户名|持卡人|联系人|收件人|收款人|收货人|开户人|客户名称|申请人"
+        r"|先生|女士|小姐|经理|老师|主任|行长|律师|医生|[:：]|记者|通讯员"
+    )
     PATTERNS = [
         Pattern("cn_name_introduced", rf"{_INTRO}(?![和与及或])(?!是否){_SURNAME}{_GIVEN_CJK}{{1,2}}", 0.6),
         Pattern(
