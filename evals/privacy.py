@@ -20,13 +20,19 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
 from evals.pii_baseline import build_presidio_default, presidio_default_results
-from evals.pii_data import LabelledMessage, generate, load_cluener, load_presidio_synth
+from evals.pii_data import LabelledMessage, generate, generate_profiles, load_cluener, load_presidio_synth
 from evals.report import SHARED_EVALDATA, Section, markdown_table
 from privacy import ENTITY_TYPES, Redactor, SqlVault, build_analyzer, generate_key
 from storage.migrations import upgrade
 
 TITLE = "Privacy: PII detection and leak rate"
-SIZES = {"generated": (2400, 200), "cluener": (1000, 100), "presidio_synth": (1500, 100)}
+PROFILES = "MultiPriv-style profiles"
+SIZES = {
+    "generated": (2400, 200),
+    "cluener": (1000, 100),
+    "presidio_synth": (1500, 100),
+    "profiles": (500, 60),
+}
 # Presidio's published figures on synth_dataset_v2 (evals/data/public/README.md), all its entity types,
 # token-level matching in presidio-research: not the same scoring, shown for orientation.
 PUBLISHED = {
@@ -356,6 +362,7 @@ def run(*, quick: bool, plots_dir: Path) -> Section:
             ["PERSON", "ADDRESS", "BANK_CARD", "PHONE_NUMBER", "EMAIL_ADDRESS"],
             redactor,
         ),
+        evaluate(PROFILES, generate_profiles(size["profiles"]), list(ENTITY_TYPES), redactor),
     ]
     plot = _plot(results, plots_dir / "privacy_f2.png")
     return Section(
@@ -368,7 +375,7 @@ def run(*, quick: bool, plots_dir: Path) -> Section:
 
 
 def _markdown(results: list[DatasetResult], plot: Path) -> str:
-    generated, cluener, synth = results
+    generated, cluener, synth, profiles = results
     published = markdown_table(
         ["Presidio, published", "P", "R", "F2"], [[k, *v] for k, v in PUBLISHED.items()]
     )
@@ -413,6 +420,17 @@ def _markdown(results: list[DatasetResult], plot: Path) -> str:
             _entity_table(synth),
             markdown_table(["", "ours", "Presidio default"], _summary_rows(synth)),
             published,
+            f"### MultiPriv-style profile paragraphs ({profiles.messages}, Faker zh_CN/en, seeded)",
+            "One person per paragraph with several linked attributes (ID, phones, e-mail, address, card, "
+            "WeChat, QQ, account, permit, passport, plate) in every written form, the name mentioned again "
+            "later (in full, as 王先生, or by first name), with dates, amounts, order and transaction "
+            "numbers beside them that must stay (`evals/pii_data.py`, `generate_profiles`). The leak "
+            "rate is the share of paragraphs in which any attribute survives verbatim.",
+            _entity_table(profiles),
+            markdown_table(["", "ours", "Presidio default"], _summary_rows(profiles)),
+            _kind_table(profiles),
+            "Non-PII numbers flagged:",
+            _decoy_table(profiles),
         ]
     )
 
