@@ -503,6 +503,15 @@ _STREET_LEVEL = re.compile(
 )
 
 
+def load_cluener_dev(path: Path, n: int, held_out: int = 1000, seed: int = 11) -> list[LabelledMessage]:
+    """A seeded sample of n CLUENER sentences from outside the eval's held-out sample (`load_cluener`
+    with its defaults): what name rules may be tuned on; the held-out sample is only scored."""
+    rows = load_cluener(path, None)
+    held = set(random.Random(7).sample(range(len(rows)), held_out))
+    rest = [i for i in range(len(rows)) if i not in held]
+    return [rows[i] for i in random.Random(seed).sample(rest, min(n, len(rest)))]
+
+
 def load_cluener(path: Path, n: int | None, seed: int = 7) -> list[LabelledMessage]:
     """CLUENER2020 sentences (a seeded sample of n, or all); `name` → PERSON, `address` → ADDRESS.
 
