@@ -11,6 +11,8 @@ import core.native_threads  # noqa: F401  (first: the thread budget, before nati
 # isort: split
 
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +39,7 @@ from api.routes import (
     pages,
     sources,
     staff,
+    teams,
     wecom,
     widget,
 )
@@ -51,9 +54,11 @@ from core.metrics import sample_queue_depth
 from core.settings import Settings, get_settings
 from core.wiring import Services, build_services
 from knowledge.sandbox import ParserSandbox, SandboxLimits
+from services.alerts import RetriageAlerts
 from services.handoffs import waiting_handoffs
 from services.kb_admin import build_kb_admin, import_and_sync
 from services.kb_jobs import fail_stale_jobs
+from services.sla_monitor import check_sla, run_every
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +101,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services or build_services(settings or get_settings())
         s = app.state.services
         listeners.install(s.dispatcher, s.events)
+        s.dispatcher.listen(RetriageAlerts(s.alerts))
         if s.wecom is not None:
             s.dispatcher.listen(s.wecom.listener)
             s.wecom.start()
@@ -107,7 +113,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             fail_stale_jobs(session)  # uploads a stopped worker left "running"
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
+        sla_task = None
+        if s.settings.sla_check_interval_s > 0:
+            sla_task = asyncio.create_task(
+                run_every(s.settings.sla_check_interval_s, lambda: check_sla(s.sessions, s.sla, s.alerts))
+            )
         yield
+        if sla_task is not None:
+            sla_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sla_task
         if s.wecom is not None:
             s.wecom.worker.stop()
         app.state.kb_admin.close()
@@ -132,7 +147,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestMetricsMiddleware)
 
-    routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb, wecom)
+    routers = (
+        health, chat, widget, groups, conversations, handoffs, teams, sources, auth, staff, audit, kb, wecom
+    )  # fmt: skip
     for module in (*routers, admin_pages, pages):
         app.include_router(module.router)
     app.include_router(metrics_router)
