@@ -28,6 +28,7 @@ from api.metrics import router as metrics_router
 from api.rate_limits import RateLimitConfig, RateLimiter
 from api.routes import (
     admin_pages,
+    analytics,
     audit,
     auth,
     chat,
@@ -107,17 +108,26 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             s.wecom.start()
         # The edge's own settings: a test may pass stricter ones than the shared services were built with.
         app.state.rate_limiter = rate_limiter(configured)
-        app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge, sandbox(configured))
+        app.state.kb_admin = build_kb_admin(
+            s.sessions, s.knowledge, sandbox(configured), two_person_publish=configured.kb_two_person_publish
+        )
         sample_queue_depth(lambda: waiting_handoffs(s.sessions))
         with s.sessions() as session:
             fail_stale_jobs(session)  # uploads a stopped worker left "running"
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
+        catalog = app.state.kb_admin.catalog
+
+        def scheduled_round() -> None:
+            """SLA alerts, then the knowledge base's effective/expiry dates."""
+            check_sla(s.sessions, s.sla, s.alerts)
+            with s.sessions() as session:
+                catalog.apply_validity(session)
+                session.commit()
+
         sla_task = None
         if s.settings.sla_check_interval_s > 0:
-            sla_task = asyncio.create_task(
-                run_every(s.settings.sla_check_interval_s, lambda: check_sla(s.sessions, s.sla, s.alerts))
-            )
+            sla_task = asyncio.create_task(run_every(s.settings.sla_check_interval_s, scheduled_round))
         yield
         if sla_task is not None:
             sla_task.cancel()
@@ -148,7 +158,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(RequestMetricsMiddleware)
 
     routers = (
-        health, chat, widget, groups, conversations, handoffs, teams, sources, auth, staff, audit, kb, wecom
+        health, chat, widget, groups, conversations, handoffs, teams, sources, auth, staff, audit, kb, wecom,
+        analytics,
     )  # fmt: skip
     for module in (*routers, admin_pages, pages):
         app.include_router(module.router)

@@ -289,7 +289,8 @@ def _apply_handoff(session: Session, conversation: Conversation, plan: HandoffPl
         "summary": plan.summary,
     }
     handoff = repository.open_handoff(session, conversation.id)
-    route = RouteInput(conversation.customer_tier, plan.category, str(plan.summary.get("question", "")))
+    asked = " ".join(str(plan.summary.get(k) or "") for k in ("question", "last_message"))
+    route = RouteInput(conversation.customer_tier, plan.category, asked)
     retriaged = False
     if handoff is None:  # also when staff closed the one the pipeline saw, between the two transactions
         handoff = Handoff(conversation_id=conversation.id, team_id=route_team(session, route), **triage)

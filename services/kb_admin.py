@@ -35,9 +35,13 @@ class KbAdmin:
 
 
 def build_kb_admin(
-    sessions: sessionmaker[Session], knowledge: KnowledgeBase, sandbox: ParserSandbox | None = None
+    sessions: sessionmaker[Session],
+    knowledge: KnowledgeBase,
+    sandbox: ParserSandbox | None = None,
+    *,
+    two_person_publish: bool = False,
 ) -> KbAdmin:
-    catalog = KbCatalog(knowledge)
+    catalog = KbCatalog(knowledge, two_person_publish=two_person_publish)
     return KbAdmin(
         catalog=catalog,
         jobs=UploadJobs(sessions, catalog),

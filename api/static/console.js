@@ -307,6 +307,10 @@
     me = await api("/v1/auth/me");
     $("me").textContent = `${me.display_name}（${me.role}${me.can_reveal ? " · 可查看原文" : ""}）`;
     if (me.role !== "agent" && me.role !== "admin") { notForYou(); return; }
+    if (me.role === "admin") {
+      const link = el("a", "ghost", "数据分析"); link.href = "/console/analytics"; link.id = "analytics-link";
+      $("me").after(link);
+    }
     [teams, agents] = await Promise.all([api("/v1/teams"), api("/v1/teams/agents")]);
     $("team-filter").onchange = loadQueue;
     teams.forEach((t) => $("team-filter").append(Object.assign(el("option", "", t.name), { value: t.id })));

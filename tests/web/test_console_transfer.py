@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.conftest import StaffFactory
@@ -51,3 +52,31 @@ def test_typing_shows_to_the_customer_and_a_transfer_hands_the_case_to_a_colleag
     colleague.locator(".queue-item", has_text="一直没打来").click()
     expect(colleague.locator(".notes")).to_contain_text("请跟进")
     expect(colleague.get_by_label("回复客户")).to_be_visible()
+
+
+def test_the_customer_rates_the_service_after_the_case_is_resolved(
+    live_url: str, new_page: Callable[..., Page], make_staff: StaffFactory
+) -> None:
+    _, token = make_staff("agent")
+    customer = new_page()
+    customer.goto(live_url + "/")
+    expect(customer.locator("body[data-live='1']")).to_have_count(1)
+    customer.get_by_label("输入您的问题").fill("我要投诉，ATM吞卡后两天都没人联系我！")
+    customer.get_by_label("输入您的问题").press("Enter")
+    expect(customer.locator("#waiting")).to_be_visible()
+    handoff_id = customer.locator("#waiting").get_attribute("data-handoff-id")
+    assert handoff_id
+    staff = {"authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=live_url, headers=staff, timeout=30) as api:
+        assert api.post(f"/v1/handoffs/{handoff_id}/claim").status_code == 200
+        api.post(f"/v1/handoffs/{handoff_id}/reply", json={"text": "您好，已为您联系网点处理。"})
+        done = api.post(f"/v1/handoffs/{handoff_id}/resolve", json={"outcome": "answered"})
+        assert done.status_code == 200
+    survey = customer.locator(".csat")
+    expect(survey).to_contain_text("满意")
+    screenshot(customer, "widget-csat")
+    survey.get_by_role("button", name="4 分").click()
+    expect(survey).to_contain_text("感谢您的评价")
+    customer.reload()
+    expect(customer.locator("body[data-live='1']")).to_have_count(1)
+    expect(customer.locator(".csat")).to_have_count(0)  # answered: not asked again

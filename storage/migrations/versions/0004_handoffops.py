@@ -1,4 +1,4 @@
-"""Handoff operations: teams and routing, SLA alerts sent, CSAT on handoffs, the feedback inbox.
+"""Handoff operations: teams and routing, SLA alerts sent, CSAT on handoffs, the feedback inbox, KB validity.
 
 Revision ID: 0004_handoffops
 Revises: 0003_wecom
@@ -88,12 +88,18 @@ def upgrade() -> None:
         batch.add_column(sa.Column("csat_score", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("csat_at", sa.DateTime(timezone=True), nullable=True))
         batch.create_index("ix_handoffs_team_id", ["team_id"])
+    with op.batch_alter_table("kb_documents") as batch:
+        batch.add_column(sa.Column("effective_from", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("expires_on", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("messages") as batch:
         batch.add_column(sa.Column("feedback_handled_by", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("feedback_handled_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("kb_documents") as batch:
+        batch.drop_column("expires_on")
+        batch.drop_column("effective_from")
     with op.batch_alter_table("messages") as batch:
         batch.drop_column("feedback_handled_at")
         batch.drop_column("feedback_handled_by")
