@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from api.security import MAX_INT64
 from core.status import ChunkStatus, JobStatus, KbDocumentStatus
@@ -163,8 +163,8 @@ class ValidityIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    effective_from: datetime | None = None
-    expires_on: datetime | None = None
+    effective_from: AwareDatetime | None = Field(default=None, description="With a time zone")
+    expires_on: AwareDatetime | None = None
 
 
 class FeedbackItemOut(BaseModel):

@@ -1,7 +1,8 @@
 """The gap report: what customers asked that the knowledge base could not answer, grouped and counted.
 
 Source: redacted customer messages (never originals) classified as knowledge questions (`faq`) that
-ended without an answer (fallback or handoff) or with a confidence under the answer threshold. Similar
+ended without an answer (fallback or handoff), with a confidence under the answer threshold, or with an
+answer the customer rated 👎. Similar
 questions are grouped greedily by cosine similarity of their query embeddings (the embedder the
 knowledge base uses), so "储蓄卡能在国外用吗" and "借记卡出国能刷吗" count as one gap.
 """
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.clock import utcnow
 from knowledge.embedders.base import Embedder
@@ -42,13 +43,24 @@ class Gap:
 def unanswered(
     session: Session, since: datetime, threshold: float, limit: int = MAX_MESSAGES
 ) -> list[Message]:
+    reply = aliased(Message)
     stmt = (
         select(Message)
+        .outerjoin(
+            reply,
+            (reply.conversation_id == Message.conversation_id)
+            & (reply.seq == Message.seq + 1)
+            & (reply.role == "bot"),
+        )
         .where(
             Message.role == "customer",
             Message.intent == "faq",
             Message.created_at >= since,
-            or_(Message.action.in_(UNANSWERED_ACTIONS), Message.confidence < threshold),
+            or_(
+                Message.action.in_(UNANSWERED_ACTIONS),
+                Message.confidence < threshold,
+                reply.feedback == "not_helpful",  # answered, but the customer said it did not help
+            ),
         )
         .order_by(Message.created_at.desc())
         .limit(limit)

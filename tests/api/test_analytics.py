@@ -16,7 +16,7 @@ def scripted_day(client: TestClient, agent: str) -> None:
     liked = send(client, token, "跨行转账要手续费吗？")
     assert liked["meta"]["action"] == "answer", liked
     token, _ = start(client)
-    disliked = send(client, token, "信用卡丢了怎么办？")
+    disliked = send(client, token, "信用卡年费多少？")
     client.post(
         f"/v1/widget/messages/{disliked['done']['reply_message_id']}/feedback",
         json={"helpful": False},

@@ -16,6 +16,7 @@ from core.clock import utcnow
 from core.wiring import Services
 from tests.api.widget_client import send, start
 from tests.conftest import StaffFactory, bearer
+from tests.kb_files import seed_questions
 
 
 @pytest.fixture(scope="module")
@@ -92,18 +93,18 @@ def test_thumbs_down_reaches_the_feedback_inbox_redacted_until_handled(
 ) -> None:
     _, editor = make_staff("editor")
     token, _ = start(client)
-    answered = send(client, token, "信用卡丢了怎么办？")
+    answered = send(client, token, "跨行转账要手续费吗？")
     message_id = answered["done"]["reply_message_id"]
     assert message_id, answered
     r = client.post(
         f"/v1/widget/messages/{message_id}/feedback",
-        json={"helpful": False, "comment": "没说挂失电话，打我13912345678"},
+        json={"helpful": False, "comment": "没说清楚收费标准，打我13912345678"},
         headers={"x-widget-token": token},
     )
     assert r.status_code == 204
     inbox = client.get("/v1/kb/feedback", headers=bearer(editor)).json()
     item = next(i for i in inbox if i["message_id"] == message_id)
-    assert item["question"] == "信用卡丢了怎么办？" and item["answer"]
+    assert item["question"] == "跨行转账要手续费吗？" and item["answer"]
     assert "13912345678" not in item["comment"] and "<PHONE_1>" in item["comment"]
     assert item["sources"] and item["sources"][0]["doc_id"]
     by_doc = client.get(
@@ -117,16 +118,19 @@ def test_thumbs_down_reaches_the_feedback_inbox_redacted_until_handled(
     handled = client.get("/v1/kb/feedback", params={"handled": True}, headers=bearer(editor)).json()
     assert next(i for i in handled if i["message_id"] == message_id)["handled_by"]
     assert client.post("/v1/kb/feedback/msg_nope/handled", headers=bearer(editor)).status_code == 404
+    gaps = client.get("/v1/kb/gaps", headers=bearer(editor)).json()["gaps"]
+    asked = [g["question"] for g in gaps] + [e for g in gaps for e in g["examples"]]
+    assert "跨行转账要手续费吗？" in asked, "an answer rated 👎 feeds the gap report"
     _, agent = make_staff("agent")
     assert client.get("/v1/kb/feedback", headers=bearer(agent)).status_code == 403
 
 
 def test_a_gap_is_marked_covered_once_a_published_faq_answers_it(
-    client: TestClient, make_staff: StaffFactory
+    client: TestClient, make_staff: StaffFactory, services: Services
 ) -> None:
     _, editor = make_staff("editor")
     question = "青禾星河借记卡的年费是多少？"
-    client.post("/v1/chat", json={"text": question})
+    seed_questions(services, [question])
 
     def gap() -> dict[str, Any]:
         gaps = client.get("/v1/kb/gaps", headers=bearer(editor)).json()["gaps"]
