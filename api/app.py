@@ -57,7 +57,7 @@ from core.wiring import Services, build_services
 from knowledge.sandbox import ParserSandbox, SandboxLimits
 from services.alerts import RetriageAlerts
 from services.handoffs import waiting_handoffs
-from services.kb_admin import build_kb_admin, import_and_sync
+from services.kb_admin import apply_validity, build_kb_admin, import_and_sync
 from services.kb_jobs import fail_stale_jobs
 from services.sla_monitor import check_sla, run_every
 
@@ -121,9 +121,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         def scheduled_round() -> None:
             """SLA alerts, then the knowledge base's effective/expiry dates."""
             check_sla(s.sessions, s.sla, s.alerts)
-            with s.sessions() as session:
-                catalog.apply_validity(session)
-                session.commit()
+            apply_validity(s.sessions, catalog)
 
         sla_task = None
         if s.settings.sla_check_interval_s > 0:

@@ -65,3 +65,13 @@ def import_and_sync(
     if written or removed:
         log.info("knowledge index synced: %d documents written, %d removed", written, removed)
     return report
+
+
+def apply_validity(sessions: sessionmaker[Session], catalog: KbCatalog) -> int:
+    """One scheduled round of the documents' effective/expiry dates (see KbCatalog.apply_validity)."""
+    with sessions() as session:
+        changed = catalog.apply_validity(session)
+        session.commit()
+    if changed:
+        log.info("knowledge validity: %d documents added to or removed from the index", changed)
+    return changed

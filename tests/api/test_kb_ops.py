@@ -129,18 +129,18 @@ def test_a_gap_is_marked_covered_once_a_published_faq_answers_it(
     client: TestClient, make_staff: StaffFactory, services: Services
 ) -> None:
     _, editor = make_staff("editor")
-    question = "青禾星河借记卡的年费是多少？"
+    question = "贵行网点的员工食堂中午几点开饭？"
     seed_questions(services, [question])
 
     def gap() -> dict[str, Any]:
         gaps = client.get("/v1/kb/gaps", headers=bearer(editor)).json()["gaps"]
         return dict(
-            next(g for g in gaps if "星河" in g["question"] or any("星河" in e for e in g["examples"]))
+            next(g for g in gaps if "食堂" in g["question"] or any("食堂" in e for e in g["examples"]))
         )
 
     assert gap()["covered_by"] is None
-    doc_id = f"faq-xinghe-{uuid.uuid4().hex[:6]}"
-    body = faq(doc_id, question, "青禾星河借记卡免收年费和小额账户管理费。")
+    doc_id = f"faq-canteen-{uuid.uuid4().hex[:6]}"
+    body = faq(doc_id, question, "网点员工食堂不对外开放，营业时间内可在大堂休息区等候办理业务。")
     client.post("/v1/kb/documents", json=body, headers=bearer(editor))
     client.post(f"/v1/kb/documents/{doc_id}/publish", headers=bearer(editor))
     assert gap()["covered_by"] == question
