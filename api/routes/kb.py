@@ -44,7 +44,7 @@ from knowledge.parsers import UploadError, UploadMeta
 from knowledge.preview import base_id
 from services import feedback_inbox as feedback_service
 from services import kb_jobs
-from services.gaps import gap_report
+from services.gaps import Gap, covering_document, gap_report
 from services.kb_admin import KbAdmin
 from services.kb_catalog import CatalogError, KbCatalog
 from storage.kb_models import KbDocument
@@ -327,18 +327,18 @@ def gaps(
                 last_asked=g.last_asked,
                 examples=g.examples,
                 mean_confidence=g.mean_confidence,
-                covered_by=_covered_by(services, g.question),
+                covered_by=_covered_by(services, session, g),
             )
             for g in report
         ],
     )
 
 
-def _covered_by(services: ServicesDep, question: str) -> str | None:
-    """Re-check a gap against what is published now: the title that answers it, if one does (so a gap
-    the new FAQ fills is marked covered as soon as it is published)."""
-    result = services.knowledge.search(question, k=1)
-    return result.hits[0].chunk.title if result.answerable and result.hits else None
+def _covered_by(services: ServicesDep, session: Session, gap: Gap) -> str | None:
+    """Re-check a gap against what is published now: the title of a document published after the
+    question was last asked that now answers it confidently (content that was already live when the bot
+    failed the customer does not count)."""
+    return covering_document(session, services.knowledge, gap)
 
 
 @router.put("/documents/{doc_id}/validity", response_model=KbDocumentDetail)
