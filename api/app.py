@@ -33,6 +33,7 @@ from api.routes import (
     auth,
     chat,
     conversations,
+    copilot,
     groups,
     handoffs,
     health,
@@ -59,6 +60,7 @@ from services.alerts import RetriageAlerts
 from services.handoffs import waiting_handoffs
 from services.kb_admin import apply_validity, build_kb_admin, import_and_sync
 from services.kb_jobs import fail_stale_jobs
+from services.periodic import PeriodicWorker
 from services.sla_monitor import check_sla, run_every
 
 log = logging.getLogger(__name__)
@@ -106,6 +108,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if s.wecom is not None:
             s.dispatcher.listen(s.wecom.listener)
             s.wecom.start()
+        copilot_loop = None
+        if s.copilot is not None and s.settings.copilot_interval_s > 0:
+            copilot_loop = PeriodicWorker("staff-copilot", s.copilot.run_once, s.settings.copilot_interval_s)
+            copilot_loop.start()
         # The edge's own settings: a test may pass stricter ones than the shared services were built with.
         app.state.rate_limiter = rate_limiter(configured)
         app.state.kb_admin = build_kb_admin(
@@ -131,8 +137,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             sla_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sla_task
+        if copilot_loop is not None:
+            copilot_loop.stop()
         if s.wecom is not None:
             s.wecom.worker.stop()
+            s.wecom.outbox_worker.stop()
         app.state.kb_admin.close()
         if owned:
             s.close()
@@ -156,8 +165,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(RequestMetricsMiddleware)
 
     routers = (
-        health, chat, widget, groups, conversations, handoffs, teams, sources, auth, staff, audit, kb, wecom,
-        analytics,
+        health, chat, widget, groups, conversations, handoffs, teams, copilot, sources, auth, staff, audit,
+        kb, wecom, analytics,
     )  # fmt: skip
     for module in (*routers, admin_pages, pages):
         app.include_router(module.router)

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +37,7 @@ from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
 from services.alerts import AlertSender, LogAlertSender
 from services.conversations import ConversationService
+from services.copilot import StaffCopilot
 from services.handoffs import HandoffDesk, waiting_for
 from services.sla import SlaPolicy, policy_from_settings
 from storage.engine import build_engine
@@ -64,6 +66,7 @@ class Services:
     sla: SlaPolicy  # service-level targets by priority and tier, on the service team's calendar
     alerts: AlertSender = field(default_factory=LogAlertSender)  # SLA breaches, re-triaged cases
     wecom: WeComRuntime | None = None  # the WeCom channel, when WECOM_CORP_ID is set
+    copilot: StaffCopilot | None = None  # suggested replies for staff on open handoffs
 
     def close(self) -> None:
         if self.wecom is not None:
@@ -197,6 +200,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
             pseudonymizer=pseudonymizer,
             redactor=redactor,
             events=dispatcher,
+            cipher=Fernet(key),
         )
         if wecom_settings
         else None
@@ -219,4 +223,5 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         events=build_topic_bus(settings),
         sla=sla,
         wecom=wecom,
+        copilot=StaffCopilot(sessions, knowledge, responder, classifier, k=settings.retrieval_k),
     )

@@ -1,7 +1,7 @@
 """Handoff operations: teams and routing, SLA alerts sent, CSAT on handoffs, the feedback inbox, KB validity.
 
 Revision ID: 0004_handoffops
-Revises: 0003_wecom
+Revises: 0006_wecom_ops
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_handoffops"
-down_revision = "0003_wecom"
+down_revision = "0006_wecom_ops"  # re-chained after main's 0006 in the merge (was 0003_wecom)
 branch_labels = None
 depends_on = None
 
