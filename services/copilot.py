@@ -37,7 +37,7 @@ from core.status import ACTIVE_HANDOFF, Role
 from knowledge import Retrieval
 from privacy.entities import PLACEHOLDER_RE
 from services import audit
-from services.handoffs import HandoffDesk, StaffAction
+from services.handoffs import ConsoleError, HandoffDesk, StaffAction
 from storage.models import Conversation, Handoff, Message, StaffUser
 from storage.wecom_models import CopilotSuggestion
 
@@ -246,7 +246,11 @@ class StaffCopilot:
         audit.record(
             session, staff, f"copilot.{suggestion.status}", "suggestion", suggestion.id, handoff_id=handoff.id
         )
-        message = desk.reply(StaffAction(session, handoff, staff), final)  # commits the decision too
+        try:
+            message = desk.reply(StaffAction(session, handoff, staff), final)  # commits the decision too
+        except ConsoleError:
+            session.rollback()  # not this person's to answer: the suggestion stays pending
+            raise
         suggestion.final_text, suggestion.sent_message_id = message.text, message.id
         session.commit()
         return suggestion

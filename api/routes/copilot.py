@@ -92,7 +92,6 @@ def accept(
     except SuggestionRefused as exc:
         raise NotCompliant(str(exc)) from exc
     except console.ConsoleError as exc:
-        session.rollback()
         raise Conflict(str(exc)) from exc
     return SuggestionOut.model_validate(done)
 
