@@ -72,6 +72,10 @@ class KnowledgeBase:
         """`query_vector`: the query's embedding when the caller already has it (embedded once per turn)."""
         return self.retriever.retrieve(query, self.keywords(), k, query_vector=query_vector)
 
+    def ping(self) -> None:
+        """Raise unless the store answers now (`count` reads the in-memory index and would not notice)."""
+        self.store.ping()
+
     def count(self) -> int:
         """Number of chunks (an FAQ pair is one chunk, whatever its alt questions)."""
         return len(self.keywords())

@@ -166,6 +166,11 @@ class ChromaStore:
     def name(self) -> str:
         return str(self.collection.name)
 
+    def ping(self) -> None:
+        """Raise unless the store answers now (readiness): one cheap call that reaches a Chroma server,
+        not the in-memory index built from it."""
+        self.collection.count()
+
     def count(self) -> int:
         """Number of index entries (vectors), drafts included; an FAQ with alt questions has several."""
         return int(self.collection.count()) + int(self.drafts.count())

@@ -46,6 +46,22 @@ def test_healthz_reports_the_configuration(client: TestClient) -> None:
     assert ready["checks"]["database"]["ok"] and ready["checks"]["knowledge"]["ok"]
 
 
+def test_readyz_asks_the_store_itself_not_the_index_built_from_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: with the Chroma server killed /readyz stayed 200 (it counted the in-memory index)."""
+    store = client.app.state.services.knowledge.store  # type: ignore[attr-defined]
+    assert client.get("/readyz").status_code == 200
+
+    def refused() -> int:
+        raise httpx.ConnectError("refused")
+
+    monkeypatch.setattr(store.collection, "count", refused)
+    r = client.get("/readyz")
+    assert r.status_code == 503
+    assert r.json()["error"]["details"]["knowledge"]["error"] == "ConnectError"
+
+
 def test_chat_round_trip_and_conversation_read_back(
     client: TestClient, staff_headers: dict[str, str]
 ) -> None:
