@@ -36,6 +36,7 @@ from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
 from services.conversations import ConversationService
 from services.handoffs import HandoffDesk
+from services.privacy_rights import PrivacyRights
 from services.sla import SlaPolicy, policy_from_settings
 from storage.engine import build_engine
 from storage.migrations import upgrade
@@ -149,7 +150,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
     upgrade(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     key = vault_key(settings)
-    vault = SqlVault(engine, key)
+    vault = SqlVault(engine, key, old_keys=settings.vault_old_keys)
     redactor = Redactor(
         build_analyzer(),
         vault,
@@ -212,4 +213,17 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         events=build_topic_bus(settings),
         sla=policy_from_settings(settings),
         wecom=wecom,
+    )
+
+
+def build_privacy_rights(services: Services) -> PrivacyRights:
+    """PIPL export, erasure, retention and key rotation over the running services (CLI and admin API)."""
+    s = services.settings
+    return PrivacyRights(
+        services.sessions,
+        services.vault,
+        services.pseudonymizer,
+        vault_retention_days=s.vault_retention_days,
+        transcript_retention_days=s.transcript_retention_days,
+        erasure_transcripts=s.erasure_transcripts,
     )
