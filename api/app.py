@@ -35,6 +35,7 @@ from api.routes import (
     health,
     kb,
     pages,
+    privacy,
     sources,
     staff,
     wecom,
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(RequestMetricsMiddleware)
 
     routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb, wecom)
+    routers = (*routers, privacy)
     for module in (*routers, admin_pages, pages):
         app.include_router(module.router)
     app.include_router(metrics_router)

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # Retired vault keys, read but never written, while `python -m core rotate-vault-key` re-encrypts
     # (JSON list: VAULT_OLD_KEYS='["old key"]'). Drop them when it reports nothing left to rotate.
     vault_old_keys: list[str] = Field(default_factory=list)
+    # The secret behind pseudonymous customer refs; defaults to VAULT_KEY. Set it to the current VAULT_KEY
+    # before the first rotation, or a customer's new conversations get a new ref (export/erase miss them).
+    customer_ref_secret: str | None = None
 
     # PIPL retention and erasure (services/privacy_rights.py; `python -m core purge` runs the job).
     vault_retention_days: int = Field(default=90, ge=1)  # originals behind the placeholders

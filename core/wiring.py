@@ -176,7 +176,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
             retrieval_k=settings.retrieval_k,
         ),
     )
-    pseudonymizer = Pseudonymizer(key)
+    pseudonymizer = Pseudonymizer(settings.customer_ref_secret or key)
     dispatcher = Dispatcher()
     conversations = ConversationService(
         sessions=sessions, agent=agent, pseudonymizer=pseudonymizer, events=dispatcher

@@ -1,5 +1,6 @@
 """Liveness (`/healthz`: the process answers; touches no dependency) and readiness (`/readyz`: the
-database, the knowledge store (a real call to Chroma, not the in-memory index) and, when configured, Redis answer now; 503 `not_ready` otherwise)."""
+database, the knowledge store (a real call to Chroma, not the in-memory index) and, when configured,
+Redis answer now; 503 `not_ready` otherwise)."""
 
 from __future__ import annotations
 
