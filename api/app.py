@@ -134,8 +134,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(RequestMetricsMiddleware)
 
     routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb, wecom)
-    routers = (*routers, privacy)
-    for module in (*routers, admin_pages, pages):
+    for module in (*routers, privacy, admin_pages, pages):
         app.include_router(module.router)
     app.include_router(metrics_router)
     app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")
