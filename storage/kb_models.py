@@ -69,19 +69,12 @@ class KbJob(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("job"))
     filename: Mapped[str] = mapped_column(String(256))
-    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED, index=True)  # JobStatus
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)  # JobStatus
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     doc_ids: Mapped[list[Any]] = mapped_column(default=list)
     error_code: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(String(512))
     created_by: Mapped[str] = mapped_column(String(64))
-    actor_id: Mapped[str | None] = mapped_column(String(40))
-    # The validated documents still to save (`Document` fields), so any worker can resume the job.
-    payload: Mapped[list[Any] | None] = mapped_column()
-    # The worker holding the job and until when: a lease that expires (its worker died) is taken over.
-    lease_owner: Mapped[str | None] = mapped_column(String(64))
-    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -1,4 +1,4 @@
-"""Production: which vault key encrypted each original (key rotation); upload jobs any worker can resume.
+"""Production: which vault key encrypted each original (key rotation); indexes for the retention purge.
 
 Revision ID: 0005_production
 Revises: 0003_wecom
@@ -20,13 +20,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("key_id", sa.String(length=16), nullable=True))
         batch_op.create_index("ix_pii_vault_key_id", ["key_id"])
         batch_op.create_index("ix_pii_vault_created_at", ["created_at"])
-    with op.batch_alter_table("kb_jobs") as batch_op:
-        batch_op.add_column(sa.Column("payload", sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column("actor_id", sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column("lease_owner", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
-        batch_op.create_index("ix_kb_jobs_status", ["status"])
     with op.batch_alter_table("conversations") as batch_op:
         batch_op.create_index("ix_conversations_updated_at", ["updated_at"])
 
@@ -34,10 +27,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("conversations") as batch_op:
         batch_op.drop_index("ix_conversations_updated_at")
-    with op.batch_alter_table("kb_jobs") as batch_op:
-        batch_op.drop_index("ix_kb_jobs_status")
-        for column in ("attempts", "lease_expires_at", "lease_owner", "actor_id", "payload"):
-            batch_op.drop_column(column)
     with op.batch_alter_table("pii_vault") as batch_op:
         batch_op.drop_index("ix_pii_vault_created_at")
         batch_op.drop_index("ix_pii_vault_key_id")
