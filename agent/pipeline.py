@@ -64,6 +64,7 @@ from agent.understanding.clarify import Tie, near_tie
 from agent.understanding.classifier import ModelClassifier
 from agent.understanding.followup import remember
 from agent.understanding.offers import Choice, declines_all, pick, yes_or_no
+from agent.understanding.query_vectors import QueryVectors
 from agent.understanding.scope import ScopeCheck
 from agent.understanding.terms import KnowledgeTerms, RewriterFactory, Terms, slot_rewriter
 from core.status import LOW_CONFIDENCE, ConversationMode, Role, urgency_rank
@@ -94,7 +95,7 @@ ACCEPTED = Classification(
 
 
 class Classifier(Protocol):
-    def classify(self, text: str) -> Classification: ...
+    def classify(self, text: str, vectors: QueryVectors | None = None) -> Classification: ...
 
 
 @dataclass(frozen=True)
@@ -160,16 +161,22 @@ class Agent:
 
     def run(self, ctx: TurnContext, message: RedactedMessage) -> TurnOutcome:
         terms = self.terms.current()
-        followed = self.follow_offer(ctx, message, terms)
+        # Each question of the turn is embedded once, for the intent model, retrieval and hand-off alike.
+        vectors = QueryVectors(self.knowledge.embedder)
+        followed = self.follow_offer(ctx, message, terms, vectors)
         if followed is not None:
             return followed
-        question = self.understand(ctx, message, terms)
-        c = self.classifier.classify(question.text)
-        route = self.route(ctx, question, c)
-        route = self.retrieve(question, c, route)
+        question = self.understand(ctx, message, terms, vectors)
+        c = self.classifier.classify(question.text, vectors)
+        route = self.route(ctx, question, c, vectors)
+        route = self.retrieve(question, c, route, vectors)
         route = self.check_scope(question, c, route, terms)
         route, answer = self.respond(ctx, question, route)
-        return self.outcome(ctx, question, c, route, answer, terms)
+        return self.outcome(ctx, question, c, route, answer, terms, vectors)
+
+    def search(self, text: str, k: int, vectors: QueryVectors) -> Retrieval:
+        """Hybrid retrieval with the turn's embedding of `text` (computed here only if it is new)."""
+        return self.knowledge.search(text, k=k, query_vector=vectors(text))
 
     def outcome(
         self,
@@ -179,8 +186,9 @@ class Agent:
         route: Route,
         answer: Answer | None,
         terms: Terms,
+        vectors: QueryVectors,
     ) -> TurnOutcome:
-        handoff = self.hand_off(ctx, question, c, route)
+        handoff = self.hand_off(ctx, question, c, route, vectors)
         reply = self.reply(ctx, question, c, route, answer)
         mode = ConversationMode.HUMAN if handoff and route.handoff_reason != LOW_CONFIDENCE else None
         citations = answer.citations if answer else ()
@@ -196,7 +204,9 @@ class Agent:
         )
 
     # -- understanding the turn ----------------------------------------------------------------------
-    def follow_offer(self, ctx: TurnContext, message: RedactedMessage, terms: Terms) -> TurnOutcome | None:
+    def follow_offer(
+        self, ctx: TurnContext, message: RedactedMessage, terms: Terms, vectors: QueryVectors
+    ) -> TurnOutcome | None:
         """A reply to what the bot offered last does what was offered; anything else is a new turn."""
         state = ctx.state
         if ctx.mode == ConversationMode.HUMAN or state.last_offer is None:
@@ -204,7 +214,7 @@ class Agent:
         if state.last_offer == "handoff":
             reply = yes_or_no(message.text)
             if reply == "yes":
-                return self.accept_offer(ctx, message)
+                return self.accept_offer(ctx, message, vectors)
             if reply == "no":
                 text = self.compose(ctx, message, say(OFFER_DECLINED, message.language))
                 return _plain_outcome(
@@ -214,19 +224,19 @@ class Agent:
         choices = [Choice(doc_id, terms.title(doc_id, message.language)) for doc_id in state.offer_choices]
         picked = pick(message.text, choices)
         if picked is not None:
-            return self.answer_choice(ctx, message, choices[picked].doc_id, terms)
+            return self.answer_choice(ctx, message, choices[picked].doc_id, terms, vectors)
         if declines_all(message.text):
             question = replace(message, text=state.last_question or message.text)
             route = Route(Action.FALLBACK, LOW_CONFIDENCE)
-            c = self.classifier.classify(question.text)
-            return self.outcome(ctx, question, c, route, None, terms)
+            c = self.classifier.classify(question.text, vectors)
+            return self.outcome(ctx, question, c, route, None, terms, vectors)
         return None
 
-    def accept_offer(self, ctx: TurnContext, message: RedactedMessage) -> TurnOutcome:
+    def accept_offer(self, ctx: TurnContext, message: RedactedMessage, vectors: QueryVectors) -> TurnOutcome:
         """Hand off as offered: the low-confidence handoff already waiting becomes a request for a person."""
         question = replace(message, text=ctx.state.last_question or message.text)
         route = Route(Action.HANDOFF, "human_request")
-        handoff = self.hand_off(ctx, question, ACCEPTED, route)
+        handoff = self.hand_off(ctx, question, ACCEPTED, route, vectors)
         accepted = OFFER_ACCEPTED_QUEUED if ctx.open_handoff is not None else OFFER_ACCEPTED
         state = ctx.state.with_(last_offer=None, offer_choices=(), turns=ctx.state.turns + 1)
         return TurnOutcome(
@@ -241,13 +251,13 @@ class Agent:
         )
 
     def answer_choice(
-        self, ctx: TurnContext, message: RedactedMessage, doc_id: str, terms: Terms
+        self, ctx: TurnContext, message: RedactedMessage, doc_id: str, terms: Terms, vectors: QueryVectors
     ) -> TurnOutcome | None:
         """Answer the last question from the document the customer picked."""
         query = ctx.state.last_question or message.text
         hits = []
         for text in (query, terms.title(doc_id, "zh")):
-            found = self.knowledge.search(text, k=CHOICE_CANDIDATES)
+            found = self.search(text, CHOICE_CANDIDATES, vectors)
             hits = [h for h in found.hits if h.chunk.doc_id == doc_id]
             if hits:
                 break
@@ -255,31 +265,35 @@ class Agent:
             return None
         chosen = Retrieval(query=query, hits=hits, confidence=1.0, answerable=True)
         question = replace(message, text=query)
-        c = self.classifier.classify(query)
+        c = self.classifier.classify(query, vectors)
         route, answer = self.respond(ctx, question, Route(Action.ANSWER, retrieval=chosen))
-        return self.outcome(ctx, question, c, route, answer, terms)
+        return self.outcome(ctx, question, c, route, answer, terms, vectors)
 
-    def understand(self, ctx: TurnContext, message: RedactedMessage, terms: Terms) -> RedactedMessage:
+    def understand(
+        self, ctx: TurnContext, message: RedactedMessage, terms: Terms, vectors: QueryVectors
+    ) -> RedactedMessage:
         """The standalone question this turn asks: follow-ups are rewritten from the conversation state."""
         state = ctx.state
         if not state.last_question or staff_has_spoken(ctx.transcript):
             return message
         rewriter = self.rewriter(terms.vocabulary)
         rewrite = rewriter.rewrite(message.text, state)
-        if not rewrite.rewritten and self.model_says_followup(message.text):
+        if not rewrite.rewritten and self.model_says_followup(message.text, vectors):
             rewrite = rewriter.rewrite(message.text, state, force=True)
         if not rewrite.rewritten:
             return message
         log.info("follow-up rewritten (%s) conversation=%s", rewrite.how, ctx.conversation_id)
         return replace(message, text=rewrite.question)
 
-    def model_says_followup(self, text: str) -> bool:
+    def model_says_followup(self, text: str, vectors: QueryVectors) -> bool:
         if not isinstance(self.classifier, ModelClassifier) or len(text) > MAX_MODEL_FOLLOWUP_CHARS:
             return False
-        return self.classifier.predict(text).label == "followup"
+        return self.classifier.predict(text, vectors).label == "followup"
 
     # -- steps ---------------------------------------------------------------------------------------
-    def route(self, ctx: TurnContext, message: RedactedMessage, c: Classification) -> Route:
+    def route(
+        self, ctx: TurnContext, message: RedactedMessage, c: Classification, vectors: QueryVectors
+    ) -> Route:
         """Decide the action before any answer is written; retrieval may still refine FAQ routes."""
         addressed, retrieval = True, None
         if ctx.channel == "group":
@@ -287,7 +301,7 @@ class Agent:
             addressed = is_addressed(message.text, c, mentioned)
             if not addressed and c.intent == Intent.FAQ and mentioned is False:
                 # A question that mentions no one: speak only if the base can answer it confidently.
-                retrieval = self.knowledge.search(message.text, k=self.config.retrieval_k)
+                retrieval = self.search(message.text, self.config.retrieval_k, vectors)
                 addressed = is_addressed(message.text, c, mentioned, retrieval.answerable)
         if ctx.mode == ConversationMode.HUMAN and c.intent != Intent.URGENT:
             if c.intent == Intent.FAQ and addressed and not staff_has_spoken(ctx.transcript):
@@ -298,7 +312,9 @@ class Agent:
         action, reason = decide(c.intent, ctx.channel)
         return Route(action, reason, retrieval)
 
-    def retrieve(self, message: RedactedMessage, c: Classification, route: Route) -> Route:
+    def retrieve(
+        self, message: RedactedMessage, c: Classification, route: Route, vectors: QueryVectors
+    ) -> Route:
         wants_answer = route.action == Action.ANSWER or (
             route.action == Action.HANDOFF
             and (c.intent == Intent.URGENT or (c.intent == Intent.COMPLAINT and Intent.FAQ in c.flags))
@@ -309,12 +325,12 @@ class Agent:
             # Going to a person anyway: an answer first is a courtesy, and a knowledge outage must not
             # stop an urgent case from reaching staff.
             try:
-                retrieval = self.knowledge.search(message.text, k=self.config.retrieval_k)
+                retrieval = self.search(message.text, self.config.retrieval_k, vectors)
             except StoreUnavailable:
                 log.warning("knowledge store down: handing off without an answer first")
                 return route
         else:  # an answer is what the customer asked for: an outage is a 503, never a guess
-            retrieval = route.retrieval or self.knowledge.search(message.text, k=self.config.retrieval_k)
+            retrieval = route.retrieval or self.search(message.text, self.config.retrieval_k, vectors)
         route = replace(route, retrieval=retrieval)
         if route.action == Action.ANSWER and not retrieval.answerable:
             if route.waiting:
@@ -387,7 +403,12 @@ class Agent:
         )
 
     def hand_off(
-        self, ctx: TurnContext, message: RedactedMessage, c: Classification, route: Route
+        self,
+        ctx: TurnContext,
+        message: RedactedMessage,
+        c: Classification,
+        route: Route,
+        vectors: QueryVectors,
     ) -> HandoffPlan | None:
         """What to open or update for staff, or None when no person is needed."""
         reason = route.handoff_reason
@@ -407,7 +428,7 @@ class Agent:
             question=message.text,
             history=history,
             private_followup=private,
-            passages=self._passages(history, message, route),
+            passages=self._passages(history, message, route, vectors),
         )
         low = reason == LOW_CONFIDENCE
         urgency = "low" if low else urgency_for(reason, c)
@@ -430,7 +451,7 @@ class Agent:
         )
 
     def _passages(
-        self, history: Sequence[TranscriptLine], message: RedactedMessage, route: Route
+        self, history: Sequence[TranscriptLine], message: RedactedMessage, route: Route, vectors: QueryVectors
     ) -> list[Passage]:
         """Passages for the staff's suggested reply: for the question the case is about."""
         asked = unanswered_question(history)
@@ -438,7 +459,7 @@ class Agent:
         retrieval = route.retrieval if route.retrieval is not None and query == message.text else None
         if retrieval is None:
             try:
-                retrieval = self.knowledge.search(query, k=self.config.retrieval_k)
+                retrieval = self.search(query, self.config.retrieval_k, vectors)
             except StoreUnavailable:  # staff still get the case, without suggested passages
                 log.warning("knowledge store down: handoff opened without suggested passages")
                 return []

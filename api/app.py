@@ -30,6 +30,7 @@ from api.routes import (
     auth,
     chat,
     conversations,
+    copilot,
     groups,
     handoffs,
     health,
@@ -55,6 +56,7 @@ from knowledge.sandbox import ParserSandbox, SandboxLimits
 from services.handoffs import waiting_handoffs
 from services.kb_admin import build_kb_admin, import_and_sync
 from services.kb_jobs import fail_stale_jobs
+from services.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if s.wecom is not None:
             s.dispatcher.listen(s.wecom.listener)
             s.wecom.start()
+        copilot_loop = None
+        if s.copilot is not None and s.settings.copilot_interval_s > 0:
+            copilot_loop = PeriodicWorker("staff-copilot", s.copilot.run_once, s.settings.copilot_interval_s)
+            copilot_loop.start()
         # The edge's own settings: a test may pass stricter ones than the shared services were built with.
         app.state.rate_limiter = rate_limiter(configured)
         app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge, sandbox(configured))
@@ -109,8 +115,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
         yield
+        if copilot_loop is not None:
+            copilot_loop.stop()
         if s.wecom is not None:
             s.wecom.worker.stop()
+            s.wecom.outbox_worker.stop()
         app.state.kb_admin.close()
         if owned:
             s.close()
@@ -133,7 +142,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestMetricsMiddleware)
 
-    routers = (health, chat, widget, groups, conversations, handoffs, sources, auth, staff, audit, kb, wecom)
+    routers = (
+        health, chat, widget, groups, conversations, handoffs, copilot, sources, auth, staff, audit, kb, wecom
+    )  # fmt: skip
     for module in (*routers, privacy, admin_pages, pages):
         app.include_router(module.router)
     app.include_router(metrics_router)

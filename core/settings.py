@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_temperature: float = 0.1
     llm_timeout_s: float = 30.0
+    # The staff copilot's background loop (suggested replies on open handoffs); 0 turns it off.
+    copilot_interval_s: float = 5.0
 
     # Bank facts the agent states itself (not retrieved)
     bank_name: str = "青禾银行"
@@ -135,6 +137,7 @@ class Settings(BaseSettings):
     wecom_archive_secret: SecretStr | None = None
     wecom_archive_private_keys: dict[int, Path] = Field(default_factory=dict)
     wecom_api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin"
+    wecom_outbox_interval_s: float = 5.0  # how often staff replies WeCom failed to take are retried
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +36,7 @@ from knowledge import KnowledgeBase, build_embedder, build_store
 from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
 from services.conversations import ConversationService
+from services.copilot import StaffCopilot
 from services.handoffs import HandoffDesk
 from services.privacy_rights import PrivacyRights
 from services.sla import SlaPolicy, policy_from_settings
@@ -63,6 +65,7 @@ class Services:
     events: TopicBus  # topic bus behind the SSE streams (fed by listeners in api/); Redis with REDIS_URL
     sla: SlaPolicy  # service-level targets by priority and tier, on the service team's calendar
     wecom: WeComRuntime | None = None  # the WeCom channel, when WECOM_CORP_ID is set
+    copilot: StaffCopilot | None = None  # suggested replies for staff on open handoffs
 
     def close(self) -> None:
         if self.wecom is not None:
@@ -191,6 +194,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
             pseudonymizer=pseudonymizer,
             redactor=redactor,
             events=dispatcher,
+            cipher=Fernet(key),
         )
         if wecom_settings
         else None
@@ -213,6 +217,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         events=build_topic_bus(settings),
         sla=policy_from_settings(settings),
         wecom=wecom,
+        copilot=StaffCopilot(sessions, knowledge, responder, classifier, k=settings.retrieval_k),
     )
 
 

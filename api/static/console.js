@@ -140,6 +140,10 @@
     }
     d.append(sum);
 
+    const cp = section("智能助手建议"); cp.id = "copilot";
+    d.append(cp);
+    loadSuggestion(h, cp, mine);
+
     const tr = section("对话记录（已脱敏）");
     const log = el("ol", "transcript");
     h.messages.forEach((m) => {
@@ -147,9 +151,11 @@
       li.append(el("span", "tm-role", (LABELS.role[m.role] || m.role) + (m.author_name ? ` ${m.author_name}` : "")),
         el("time", "tm-at", clock(m.created_at)), el("p", "tm-text", m.text));
       if (m.feedback) li.append(el("span", "tm-fb", m.feedback === "helpful" ? "客户反馈：有帮助" : "客户反馈：没帮助"));
+      li.dataset.id = m.id;
       log.append(li);
     });
     tr.append(log);
+    if (h.channel === "wecom") loadDelivery(h, log);
     if (mine) {
       const f = el("form", "reply");
       const lab = el("label", "", "回复客户"); lab.htmlFor = "reply-text";
@@ -227,6 +233,42 @@
     }
     await loadQueue();
     if (selected) await select(selected);
+  }
+
+  // 微信客服 replies go through a retrying outbox: show each staff line's delivery state (and retry a failed one).
+  const DELIVERY = { pending: "发送中（自动重试）", sent: "已送达企业微信", failed: "发送失败" };
+  async function loadDelivery(h, log) {
+    let rows = [];
+    try { rows = await api(`/v1/wecom/conversations/${h.conversation_id}/replies`); } catch (e) { return; }
+    rows.forEach((r) => {
+      const li = log.querySelector(`li[data-id="${r.message_id}"]`);
+      if (!li) return;
+      const tag = el("span", "tm-delivery d-" + r.status, DELIVERY[r.status] + (r.status !== "sent" && r.attempts ? `（已尝试 ${r.attempts} 次）` : ""));
+      if (r.last_error && r.status !== "sent") tag.title = r.last_error;
+      li.append(tag);
+      if (r.status === "failed") li.append(button("重新发送", async () => { await api(`/v1/wecom/replies/${r.message_id}/retry`, {}); }, "retry-" + r.message_id, "ghost small"));
+    });
+  }
+
+  // The staff copilot's latest suggestion (drafted in the background): accept, edit then send, or discard.
+  async function loadSuggestion(h, box, mine) {
+    let list = [];
+    try { list = await api(`/v1/copilot/handoffs/${h.id}/suggestions`); } catch (e) { box.hidden = true; return; }
+    const s = list.find((x) => x.status === "pending");
+    if (!s) { box.append(el("p", "hint", "暂无新的建议回复。")); return; }
+    const src = s.citations.map((c) => `《${c.title}》`).join("");
+    box.append(el("p", "suggested-label", s.kind === "private_followup"
+      ? "建议私聊跟进（群内不谈账户信息）" : "建议回复" + (src ? `（依据${src}）` : "")));
+    const ta = el("textarea"); ta.id = "copilot-text"; ta.rows = 4; ta.maxLength = 2000; ta.value = s.text;
+    ta.setAttribute("aria-label", "建议回复内容"); ta.readOnly = !mine;
+    box.append(ta);
+    if (!mine) { box.append(el("p", "hint", "认领后可采用、修改或忽略此建议。")); return; }
+    box.append(
+      button("采用并发送", async () => {
+        const text = ta.value.trim();
+        await api(`/v1/copilot/suggestions/${s.id}/accept`, text === s.text.trim() ? {} : { text });
+      }, "copilot-accept"),
+      button("忽略", async () => { await api(`/v1/copilot/suggestions/${s.id}/discard`, {}); }, "copilot-discard", "ghost"));
   }
 
   function button(text, fn, id, cls) {
