@@ -15,20 +15,22 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import AdminDep
 from api.deps import ServicesDep
 from api.errors import AppError, Forbidden, NotFound
+from api.security import CleanText
 from core.wiring import build_privacy_rights
 from services.privacy_rights import RightsError, Subject
 
 router = APIRouter(prefix="/v1/privacy", tags=["privacy"])
+_ID = r"^[A-Za-z0-9_-]+$"
 
 
 class SubjectIn(BaseModel):
     """Name the customer one way: their ref, the bank's customer id on a channel, or a conversation."""
 
-    customer_ref: str | None = Field(default=None, max_length=32)
-    channel: str | None = Field(default=None, max_length=16)
-    customer_id: str | None = Field(default=None, max_length=128)
-    conversation_id: str | None = Field(default=None, max_length=40)
-    reason: str = Field(min_length=1, max_length=256, description="the request's reference, for the audit")
+    customer_ref: str | None = Field(default=None, max_length=32, pattern=_ID)
+    channel: str | None = Field(default=None, max_length=16, pattern=_ID)
+    customer_id: CleanText | None = Field(default=None, min_length=1, max_length=128)
+    conversation_id: str | None = Field(default=None, max_length=40, pattern=_ID)
+    reason: CleanText = Field(min_length=1, max_length=256, description="the request's reference (audited)")
 
     def subject(self) -> Subject:
         return Subject(self.customer_ref, self.channel, self.customer_id, self.conversation_id)
