@@ -31,6 +31,8 @@ from agent.prompts import (
     FALLBACK,
     GREETING,
     GROUP_PRIVATE,
+    GROUP_QUEUED,
+    GROUP_SERVING,
     HANDOFF,
     HUMAN_MODE,
     NOT_OFFERED,
@@ -45,6 +47,7 @@ from agent.prompts import (
     RISK_NOTICE,
     SOURCES_LABEL,
     THANKS,
+    eta_text,
     say,
 )
 from agent.responders import Responder
@@ -486,6 +489,8 @@ class Agent:
         elif route.action == Action.HUMAN_MODE:
             if ctx.channel != "group" and not human_mode_announced(ctx.transcript):
                 text = say(HUMAN_MODE, lang)
+            elif ctx.channel == "group":
+                text = self.group_waiting(ctx, message)
         elif route.action == Action.FALLBACK:
             text = self.decline(message, c, route)
         elif route.action == Action.PRIVATE_FOLLOWUP:
@@ -496,6 +501,20 @@ class Agent:
                 parts.append(say(HANDOFF[route.handoff_reason], lang, **facts))
             text = "\n\n".join(parts) or None
         return self.compose(ctx, message, text)
+
+    def group_waiting(self, ctx: TurnContext, message: RedactedMessage) -> str | None:
+        """In a group the bot stays quiet while staff handle a case, unless the customer asks it
+        ("@小禾 怎么还没人理我"): then it says where the case stands, never more."""
+        waiting = ctx.open_handoff
+        if waiting is None or not is_mentioned(message.text, ctx.mentions, self.config.bot_names):
+            return None
+        lang = message.language
+        if waiting.staff_name and waiting.queue_position is None:
+            return say(GROUP_SERVING, lang, name=waiting.staff_name)
+        if waiting.queue_position is None:
+            return say(HUMAN_MODE, lang)
+        eta = eta_text(waiting.expected_first_response_s, lang)
+        return say(GROUP_QUEUED, lang, position=str(waiting.queue_position), eta=eta)
 
     def decline(self, message: RedactedMessage, c: Classification, route: Route) -> str:
         """Not answering: say why in one sentence (not ours, not offered, which topic, or unsure)."""

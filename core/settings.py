@@ -117,6 +117,11 @@ class Settings(BaseSettings):
     holidays: list[date] = Field(default_factory=list)  # weekdays closed
     workdays_extra: list[date] = Field(default_factory=list)  # weekend days open (调休)
     priority_tiers: list[str] = Field(default_factory=lambda: ["private", "vip", "premium"])
+    # How often the app looks for SLA warnings and breaches and alerts staff (0: never, e.g. a worker
+    # that only serves the widget while another process alerts).
+    sla_check_interval_s: float = Field(default=60.0, ge=0)
+    # Maker-checker for the knowledge base: the author of a draft cannot publish it; another editor must.
+    kb_two_person_publish: bool = False
     # Signed customer tiers (services.tiers): the bank's site signs (customer id, tier) with this secret;
     # without it every tier a client sends is ignored.
     tier_secret: str | None = None

@@ -1,7 +1,7 @@
 """Production: which vault key encrypted each original (key rotation); indexes for the retention purge.
 
 Revision ID: 0005_production
-Revises: 0006_wecom_ops
+Revises: 0004_handoffops
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_production"
-down_revision = "0006_wecom_ops"  # re-chained after merging main (was 0003_wecom)
+down_revision = "0004_handoffops"  # re-chained after merging main (was 0003_wecom)
 branch_labels = None
 depends_on = None
 
