@@ -71,7 +71,7 @@ from agent.understanding.query_vectors import QueryVectors
 from agent.understanding.scope import ScopeCheck
 from agent.understanding.terms import KnowledgeTerms, RewriterFactory, Terms, slot_rewriter
 from core.status import LOW_CONFIDENCE, ConversationMode, Role, urgency_rank
-from knowledge import KnowledgeBase, Retrieval
+from knowledge import KnowledgeBase, Retrieval, StoreUnavailable
 from privacy import Redactor, detect_language
 
 log = logging.getLogger(__name__)
@@ -324,7 +324,16 @@ class Agent:
         )
         if not wants_answer or c.intent not in RETRIEVE_FOR:
             return route
-        retrieval = route.retrieval or self.search(message.text, self.config.retrieval_k, vectors)
+        if route.retrieval is None and route.action == Action.HANDOFF:
+            # Going to a person anyway: an answer first is a courtesy, and a knowledge outage must not
+            # stop an urgent case from reaching staff.
+            try:
+                retrieval = self.search(message.text, self.config.retrieval_k, vectors)
+            except StoreUnavailable:
+                log.warning("knowledge store down: handing off without an answer first")
+                return route
+        else:  # an answer is what the customer asked for: an outage is a 503, never a guess
+            retrieval = route.retrieval or self.search(message.text, self.config.retrieval_k, vectors)
         route = replace(route, retrieval=retrieval)
         if route.action == Action.ANSWER and not retrieval.answerable:
             if route.waiting:
@@ -452,7 +461,11 @@ class Agent:
         query = asked.text if asked is not None else message.text
         retrieval = route.retrieval if route.retrieval is not None and query == message.text else None
         if retrieval is None:
-            retrieval = self.search(query, self.config.retrieval_k, vectors)
+            try:
+                retrieval = self.search(query, self.config.retrieval_k, vectors)
+            except StoreUnavailable:  # staff still get the case, without suggested passages
+                log.warning("knowledge store down: handoff opened without suggested passages")
+                return []
         return [
             Passage(h.chunk.title, _passage_body(h.chunk.text), h.score, h.chunk.doc_id)
             for h in retrieval.hits[:3]

@@ -39,6 +39,7 @@ from api.routes import (
     health,
     kb,
     pages,
+    privacy,
     sources,
     staff,
     teams,
@@ -168,7 +169,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         health, chat, widget, groups, conversations, handoffs, teams, copilot, sources, auth, staff, audit,
         kb, wecom, analytics,
     )  # fmt: skip
-    for module in (*routers, admin_pages, pages):
+    for module in (*routers, privacy, admin_pages, pages):
         app.include_router(module.router)
     app.include_router(metrics_router)
     app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")

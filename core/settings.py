@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     # Privacy vault: a Fernet key (urlsafe base64, 32 bytes). Generated into data_dir in development.
     vault_key: str | None = None
     pii_score_threshold: float = 0.5
+    # Retired vault keys, read but never written, while `python -m core rotate-vault-key` re-encrypts
+    # (JSON list: VAULT_OLD_KEYS='["old key"]'). Drop them when it reports nothing left to rotate.
+    vault_old_keys: list[str] = Field(default_factory=list)
+    # The secret behind pseudonymous customer refs; defaults to VAULT_KEY. Set it to the current VAULT_KEY
+    # before the first rotation, or a customer's new conversations get a new ref (export/erase miss them).
+    customer_ref_secret: str | None = None
+
+    # PIPL retention and erasure (services/privacy_rights.py; `python -m core purge` runs the job).
+    vault_retention_days: int = Field(default=90, ge=1)  # originals behind the placeholders
+    transcript_retention_days: int = Field(default=1095, ge=1)  # conversations, last activity
+    # On a customer's erasure request: "delete" their conversations, or "keep_redacted" (a bank with a
+    # record-keeping duty keeps the redacted transcript, unlinked from the customer); originals always go.
+    erasure_transcripts: Literal["delete", "keep_redacted"] = "delete"
 
     # Knowledge base
     kb_dir: Path = SAMPLE_KB_DIR

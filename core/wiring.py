@@ -39,6 +39,7 @@ from services.alerts import AlertSender, LogAlertSender
 from services.conversations import ConversationService
 from services.copilot import StaffCopilot
 from services.handoffs import HandoffDesk, waiting_for
+from services.privacy_rights import PrivacyRights
 from services.sla import SlaPolicy, policy_from_settings
 from storage.engine import build_engine
 from storage.migrations import upgrade
@@ -154,7 +155,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
     upgrade(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     key = vault_key(settings)
-    vault = SqlVault(engine, key)
+    vault = SqlVault(engine, key, old_keys=settings.vault_old_keys)
     redactor = Redactor(
         build_analyzer(),
         vault,
@@ -180,7 +181,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
             retrieval_k=settings.retrieval_k,
         ),
     )
-    pseudonymizer = Pseudonymizer(key)
+    pseudonymizer = Pseudonymizer(settings.customer_ref_secret or key)
     dispatcher = Dispatcher()
     sla = policy_from_settings(settings)
     conversations = ConversationService(
@@ -224,4 +225,17 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         sla=sla,
         wecom=wecom,
         copilot=StaffCopilot(sessions, knowledge, responder, classifier, k=settings.retrieval_k),
+    )
+
+
+def build_privacy_rights(services: Services) -> PrivacyRights:
+    """PIPL export, erasure, retention and key rotation over the running services (CLI and admin API)."""
+    s = services.settings
+    return PrivacyRights(
+        services.sessions,
+        services.vault,
+        services.pseudonymizer,
+        vault_retention_days=s.vault_retention_days,
+        transcript_retention_days=s.transcript_retention_days,
+        erasure_transcripts=s.erasure_transcripts,
     )
