@@ -60,12 +60,14 @@ from agent.state import (
     TurnOutcome,
     source_url,
 )
+from agent.understanding.answerability import PassageWords
 from agent.understanding.clarify import Tie, near_tie
 from agent.understanding.classifier import ModelClassifier
-from agent.understanding.followup import remember
+from agent.understanding.followup import bare_question, remember
 from agent.understanding.offers import Choice, declines_all, pick, yes_or_no
 from agent.understanding.scope import ScopeCheck
 from agent.understanding.terms import KnowledgeTerms, RewriterFactory, Terms, slot_rewriter
+from agent.understanding.vocabulary import SlotVocabulary
 from core.status import LOW_CONFIDENCE, ConversationMode, Role, urgency_rank
 from knowledge import KnowledgeBase, Retrieval
 from privacy import Redactor, detect_language
@@ -95,6 +97,14 @@ ACCEPTED = Classification(
 
 class Classifier(Protocol):
     def classify(self, text: str) -> Classification: ...
+
+
+class Answerability(Protocol):
+    """Whether the top hit answers the question (`agent.understanding.answerability.AnswerGate`)."""
+
+    def judge(
+        self, question: str, retrieval: Retrieval, passages: PassageWords, vocabulary: SlotVocabulary
+    ) -> Retrieval: ...
 
 
 @dataclass(frozen=True)
@@ -139,13 +149,16 @@ class Agent:
         responder: Responder,
         config: AgentConfig,
         rewriter: RewriterFactory = slot_rewriter,
+        gate: Answerability | None = None,
     ) -> None:
+        """`gate`: judges answerability after retrieval (None: the retriever's own confidence decides)."""
         self.redactor = redactor
         self.classifier = classifier
         self.knowledge = knowledge
         self.responder = responder
         self.config = config
         self.rewriter = rewriter
+        self.gate = gate
         self.terms = KnowledgeTerms(knowledge, config.bank_name)
 
     # -- the two entry points the conversation service calls --------------------------------------
@@ -166,7 +179,7 @@ class Agent:
         question = self.understand(ctx, message, terms)
         c = self.classifier.classify(question.text)
         route = self.route(ctx, question, c)
-        route = self.retrieve(question, c, route)
+        route = self.retrieve(question, c, route, terms)
         route = self.check_scope(question, c, route, terms)
         route, answer = self.respond(ctx, question, route)
         return self.outcome(ctx, question, c, route, answer, terms)
@@ -193,6 +206,7 @@ class Agent:
             handoff=handoff,
             mode=mode,
             state=next_state(ctx, question, c, route, citations, terms),
+            standalone=question.text if question.asked is not None else None,
         )
 
     # -- understanding the turn ----------------------------------------------------------------------
@@ -266,17 +280,22 @@ class Agent:
             return message
         rewriter = self.rewriter(terms.vocabulary)
         rewrite = rewriter.rewrite(message.text, state)
-        if not rewrite.rewritten and self.model_says_followup(message.text):
+        if not rewrite.rewritten and self.model_says_followup(message.text, terms):
             rewrite = rewriter.rewrite(message.text, state, force=True)
         if not rewrite.rewritten:
             return message
         log.info("follow-up rewritten (%s) conversation=%s", rewrite.how, ctx.conversation_id)
-        return replace(message, text=rewrite.question)
+        return replace(message, text=rewrite.question, asked=message.text, topic=rewrite.topic)
 
-    def model_says_followup(self, text: str) -> bool:
+    def model_says_followup(self, text: str, terms: Terms) -> bool:
+        """The model reads it as a follow-up, or it is a short question naming nothing ("首付要多少") that
+        the model cannot place (it would otherwise be refused as out of scope)."""
         if not isinstance(self.classifier, ModelClassifier) or len(text) > MAX_MODEL_FOLLOWUP_CHARS:
             return False
-        return self.classifier.predict(text).label == "followup"
+        label = self.classifier.predict(text).label
+        if label == "followup":
+            return True
+        return label in (None, "out_of_scope") and bare_question(text, terms.vocabulary)
 
     # -- steps ---------------------------------------------------------------------------------------
     def route(self, ctx: TurnContext, message: RedactedMessage, c: Classification) -> Route:
@@ -298,7 +317,7 @@ class Agent:
         action, reason = decide(c.intent, ctx.channel)
         return Route(action, reason, retrieval)
 
-    def retrieve(self, message: RedactedMessage, c: Classification, route: Route) -> Route:
+    def retrieve(self, message: RedactedMessage, c: Classification, route: Route, terms: Terms) -> Route:
         wants_answer = route.action == Action.ANSWER or (
             route.action == Action.HANDOFF
             and (c.intent == Intent.URGENT or (c.intent == Intent.COMPLAINT and Intent.FAQ in c.flags))
@@ -306,6 +325,8 @@ class Agent:
         if not wants_answer or c.intent not in RETRIEVE_FOR:
             return route
         retrieval = route.retrieval or self.knowledge.search(message.text, k=self.config.retrieval_k)
+        if self.gate is not None:
+            retrieval = self.gate.judge(message.text, retrieval, terms.passages, terms.vocabulary)
         route = replace(route, retrieval=retrieval)
         if route.action == Action.ANSWER and not retrieval.answerable:
             if route.waiting:
@@ -499,7 +520,14 @@ def next_state(
     state = ctx.state
     if route.action in QUESTION_ACTIONS and route.tie is None:
         doc_ids = tuple(dict.fromkeys(ci.doc_id for ci in citations))
-        state = remember(state, question.text, terms.vocabulary, doc_ids=doc_ids, language=question.language)
+        state = remember(
+            state,
+            question.text,
+            terms.vocabulary,
+            doc_ids=doc_ids,
+            language=question.language,
+            topic=question.topic,
+        )
     else:
         state = state.with_(language=question.language, turns=state.turns + 1)
     offers_person = route.action == Action.FALLBACK and (

@@ -20,6 +20,7 @@ from agent.identity import Pseudonymizer
 from agent.pipeline import Agent, AgentConfig, Classifier
 from agent.responders import Responder, build_responder
 from agent.responders.provider import build_chat_model
+from agent.understanding.answerability import load_gate
 from agent.understanding.classifier import ModelClassifier
 from agent.understanding.followup import LLMRewriter, SlotRewriter
 from agent.understanding.intent_model import load_model
@@ -168,6 +169,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         knowledge=knowledge,
         responder=responder,
         rewriter=build_rewriter(settings),
+        gate=load_gate(),
         config=AgentConfig(
             bank_name=settings.bank_name,
             hotline=settings.hotline,

@@ -177,6 +177,7 @@ class ConversationService:
                 intent=outcome.intent,
                 action=str(outcome.action),
                 confidence=outcome.confidence,
+                standalone=outcome.standalone,
             )
             handoff_id = _apply_handoff(session, conversation, outcome.handoff) if outcome.handoff else None
             if outcome.mode is not None:
