@@ -24,6 +24,7 @@ from agent.understanding.answerability import load_gate
 from agent.understanding.classifier import ModelClassifier
 from agent.understanding.followup import LLMRewriter, SlotRewriter
 from agent.understanding.intent_model import load_model
+from agent.understanding.scope import gazetteer_names
 from agent.understanding.terms import RewriterFactory, slot_rewriter
 from channels.wecom.config import WeComSettings
 from channels.wecom.runtime import WeComRuntime, build_wecom
@@ -155,7 +156,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         build_analyzer(),
         vault,
         score_threshold=settings.pii_score_threshold,
-        allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
+        allow_list=[settings.bank_name, *settings.bot_names, settings.hotline, *gazetteer_names()],
     )
     embedder = build_embedder(
         settings.embedder, settings.embedder_model_path, threads=settings.native_threads

@@ -30,6 +30,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "dense_deficit",  # how much more similar the most similar other document is (0 when the top is it)
     "doc_margin",  # fused-score lead over the next different document
     "dense_doc_margin",  # cosine lead over the next different document (negative: another is closer)
+    "other_topic_margin",  # cosine lead over the closest document sharing no tag with the top one
     "log_sparse",  # log(1 + BM25) of the top hit
     "coverage",  # idf-weighted share of the question's words that the top passage uses
     "unknown",  # idf-weighted share of the question's words the knowledge base never uses
@@ -71,11 +72,14 @@ def features(
     english = 0.0 if _CJK.search(question) else 1.0
     logit = _logit(retrieval.confidence)
     if not hits:
-        return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, english, logit)
+        return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, english, logit)
     top = hits[0]
     others = [h for h in hits[1:] if h.chunk.doc_id != top.chunk.doc_id]
     best_other_dense = max((h.dense for h in others), default=0.0)
     next_score = others[0].score if others else 0.0
+    # A close article about the same thing (the FAQ's own topic, sharing a tag) is no rival answer.
+    tags = set(top.chunk.tags)
+    best_other_topic = max((h.dense for h in others if not tags & set(h.chunk.tags)), default=0.0)
     qwords = set(tokenize(question))
     total = sum(passages.weight(w) for w in qwords) or 1.0
     covered_words = passages.words.get(top.chunk.id, frozenset())
@@ -86,6 +90,7 @@ def features(
         max(best_other_dense - top.dense, 0.0),
         top.score - next_score,
         top.dense - best_other_dense,
+        top.dense - best_other_topic,
         math.log1p(max(top.sparse, 0.0)),
         covered,
         unknown,
