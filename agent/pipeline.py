@@ -60,7 +60,7 @@ from agent.state import (
     TurnOutcome,
     source_url,
 )
-from agent.understanding.answerability import PassageWords
+from agent.understanding.answerability import Context, PassageWords
 from agent.understanding.clarify import Tie, near_tie
 from agent.understanding.classifier import ModelClassifier
 from agent.understanding.followup import bare_question, remember
@@ -103,7 +103,12 @@ class Answerability(Protocol):
     """Whether the top hit answers the question (`agent.understanding.answerability.AnswerGate`)."""
 
     def judge(
-        self, question: str, retrieval: Retrieval, passages: PassageWords, vocabulary: SlotVocabulary
+        self,
+        question: str,
+        retrieval: Retrieval,
+        passages: PassageWords,
+        vocabulary: SlotVocabulary,
+        context: Context = ...,
     ) -> Retrieval: ...
 
 
@@ -125,6 +130,7 @@ class Route:
     scope: ScopeCheck | None = None  # the question names something that is not ours
     tie: Tie | None = None  # two topics nearly tied: ask which one
     waiting: bool = False  # a person is coming: answer what the base answers well, else stay quiet
+    unplaced: bool = False  # the intent model called it out of scope: answered only if the gate agrees
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,7 @@ class Agent:
         question = self.understand(ctx, message, terms)
         c = self.classifier.classify(question.text)
         route = self.route(ctx, question, c)
-        route = self.retrieve(question, c, route, terms)
+        route = self.retrieve(ctx, question, c, route, terms)
         route = self.check_scope(question, c, route, terms)
         route, answer = self.respond(ctx, question, route)
         return self.outcome(ctx, question, c, route, answer, terms)
@@ -315,20 +321,29 @@ class Agent:
         if not addressed:
             return Route(Action.SILENT, retrieval=retrieval)
         action, reason = decide(c.intent, ctx.channel)
+        if c.intent == Intent.OUT_OF_SCOPE and self.gate is not None:
+            # Out of scope is no signal that pre-empts the knowledge base ("How do I apply for a Qinghe
+            # credit card?" was read as one): the answer gate decides, else it is declined as before.
+            return Route(Action.ANSWER, None, retrieval, unplaced=True)
         return Route(action, reason, retrieval)
 
-    def retrieve(self, message: RedactedMessage, c: Classification, route: Route, terms: Terms) -> Route:
+    def retrieve(
+        self, ctx: TurnContext, message: RedactedMessage, c: Classification, route: Route, terms: Terms
+    ) -> Route:
         wants_answer = route.action == Action.ANSWER or (
             route.action == Action.HANDOFF
             and (c.intent == Intent.URGENT or (c.intent == Intent.COMPLAINT and Intent.FAQ in c.flags))
         )
-        if not wants_answer or c.intent not in RETRIEVE_FOR:
+        if not wants_answer or (c.intent not in RETRIEVE_FOR and not route.unplaced):
             return route
         retrieval = route.retrieval or self.knowledge.search(message.text, k=self.config.retrieval_k)
         if self.gate is not None:
-            retrieval = self.gate.judge(message.text, retrieval, terms.passages, terms.vocabulary)
+            context = Context(message.asked is not None, ctx.state.topic_doc_ids)
+            retrieval = self.gate.judge(message.text, retrieval, terms.passages, terms.vocabulary, context)
         route = replace(route, retrieval=retrieval)
         if route.action == Action.ANSWER and not retrieval.answerable:
+            if route.unplaced:
+                return replace(route, action=Action.FALLBACK)
             if route.waiting:
                 return replace(route, action=Action.HUMAN_MODE)
             return replace(route, action=Action.FALLBACK, handoff_reason=LOW_CONFIDENCE)

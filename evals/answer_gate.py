@@ -27,6 +27,7 @@ from agent.understanding.answerability import (
     FEATURE_NAMES,
     GATE_PATH,
     AnswerGate,
+    Context,
     PassageWords,
     features,
 )
@@ -48,10 +49,15 @@ class Recorder:
     rows: list[tuple[tuple[float, ...], str]] = field(default_factory=list)
 
     def judge(
-        self, question: str, retrieval: Retrieval, passages: PassageWords, vocabulary: SlotVocabulary
+        self,
+        question: str,
+        retrieval: Retrieval,
+        passages: PassageWords,
+        vocabulary: SlotVocabulary,
+        context: Context = Context(),
     ) -> Retrieval:
         top = retrieval.hits[0].chunk.doc_id if retrieval.hits else ""
-        self.rows.append((features(question, retrieval, passages, vocabulary), top))
+        self.rows.append((features(question, retrieval, passages, vocabulary, context), top))
         return retrieval
 
 

@@ -37,6 +37,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "subject_missing",  # the question names a card/product the top passage does not mention
     "english",  # the question has no Chinese character
     "retrieval_logit",  # the retriever's own calibrated confidence, as a logit
+    "follow_up",  # the question is a follow-up rewritten from the conversation state
+    "same_topic",  # the top hit is a document the last answer cited
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -64,15 +66,28 @@ class PassageWords:
         return self.idf.get(word, self.unknown_idf)
 
 
+@dataclass(frozen=True)
+class Context:
+    """What the conversation adds: whether the question was rewritten, what the last answer cited."""
+
+    follow_up: bool = False
+    topic_doc_ids: tuple[str, ...] = ()
+
+
 def features(
-    question: str, retrieval: Retrieval, passages: PassageWords, vocabulary: SlotVocabulary
+    question: str,
+    retrieval: Retrieval,
+    passages: PassageWords,
+    vocabulary: SlotVocabulary,
+    context: Context = Context(),
 ) -> tuple[float, ...]:
     """The `FEATURE_NAMES` values for answering `question` from the top hit of `retrieval`."""
     hits = retrieval.hits
     english = 0.0 if _CJK.search(question) else 1.0
     logit = _logit(retrieval.confidence)
+    follow_up = 1.0 if context.follow_up else 0.0
     if not hits:
-        return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, english, logit)
+        return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, english, logit, follow_up, 0.0)
     top = hits[0]
     others = [h for h in hits[1:] if h.chunk.doc_id != top.chunk.doc_id]
     best_other_dense = max((h.dense for h in others), default=0.0)
@@ -97,6 +112,8 @@ def features(
         1.0 if subject_missing(question, top, vocabulary) else 0.0,
         english,
         logit,
+        follow_up,
+        1.0 if top.chunk.doc_id in context.topic_doc_ids else 0.0,
     )
 
 
@@ -129,10 +146,15 @@ class AnswerGate:
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     def judge(
-        self, question: str, retrieval: Retrieval, passages: PassageWords, vocabulary: SlotVocabulary
+        self,
+        question: str,
+        retrieval: Retrieval,
+        passages: PassageWords,
+        vocabulary: SlotVocabulary,
+        context: Context = Context(),
     ) -> Retrieval:
         """`retrieval` with the gate's probability as its confidence and its decision as `answerable`."""
-        p = self.probability(features(question, retrieval, passages, vocabulary))
+        p = self.probability(features(question, retrieval, passages, vocabulary, context))
         return replace(retrieval, confidence=round(p, 4), answerable=p >= self.threshold)
 
     def to_json(self) -> dict[str, object]:

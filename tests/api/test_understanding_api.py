@@ -95,3 +95,16 @@ def test_the_llm_rewriter_sees_only_redacted_text(client: TestClient, recording:
     assert second["action"] == "answer" and cited(second) == ["faq-credit-card-annual-fee"]
     sent = recording.sent_text()
     assert "那白金卡呢" in sent and "<PHONE" in sent and "13912345678" not in sent
+
+
+def test_a_rewritten_follow_up_is_stored_with_its_standalone_question(client: TestClient) -> None:
+    first, _ = talk(client, "定期存款利率多少", "五年的呢")
+    response = client.get(
+        f"/v1/conversations/{first['conversation_id']}", headers={"X-Widget-Token": first["widget_token"]}
+    )
+    assert response.status_code == 200, response.text
+    asked = [m for m in response.json()["messages"] if m["role"] == "customer"]
+    assert [(m["text"], m["standalone"]) for m in asked] == [
+        ("定期存款利率多少", None),
+        ("五年的呢", "五年定期存款利率多少？"),
+    ]
