@@ -37,7 +37,7 @@ from evals.answers import MULTITURN, SINGLE, ChatClient, load
 from evals.e2e import deployment
 from knowledge import Retrieval
 
-MAX_WRONG = 0.03  # of the answers given, in cross-validation (1 % leaves too few answers: see README)
+MAX_WRONG = 0.06  # of the answers given, in cross-validation (1 % leaves too few answers: see README)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.30, 0.96, 0.05))
 C = 1.0
 

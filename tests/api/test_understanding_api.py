@@ -108,3 +108,12 @@ def test_a_rewritten_follow_up_is_stored_with_its_standalone_question(client: Te
         ("定期存款利率多少", None),
         ("五年的呢", "五年定期存款利率多少？"),
     ]
+
+
+def test_a_near_tie_is_asked_about_and_the_customers_pick_is_answered(client: TestClient) -> None:
+    asked, picked = talk(client, "提前还款要收费吗", "2")
+    assert asked["action"] == "fallback" and not cited(asked) and asked["handoff_id"] is None
+    choices = [line for line in asked["reply"].splitlines() if line[:2] in ("1.", "2.")]
+    assert len(choices) == 2, asked["reply"]
+    assert picked["action"] == "answer"
+    assert picked["citations"][0]["title"] == choices[1].removeprefix("2.").strip()
