@@ -231,6 +231,8 @@ class Agent:
                     Action.SMALLTALK, text, state.with_(last_offer=None, turns=state.turns + 1)
                 )
             return None
+        if not any(ch.isalpha() for ch in message.text):  # "2": the language the conversation is in
+            message = replace(message, language=state.language)
         choices = [Choice(doc_id, terms.title(doc_id, message.language)) for doc_id in state.offer_choices]
         picked = pick(message.text, choices)
         if picked is not None:

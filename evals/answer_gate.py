@@ -54,8 +54,9 @@ class Recorder:
         retrieval: Retrieval,
         passages: PassageWords,
         vocabulary: SlotVocabulary,
-        context: Context = Context(),
+        context: Context | None = None,
     ) -> Retrieval:
+        context = context or Context()
         top = retrieval.hits[0].chunk.doc_id if retrieval.hits else ""
         self.rows.append((features(question, retrieval, passages, vocabulary, context), top))
         return retrieval
@@ -124,7 +125,9 @@ def main() -> None:
         x, y = collect()
         if args.cache is not None:
             np.savez(args.cache, x=x, y=y)
-    print(f"{len(y)} dev retrievals: {int(y.sum())} right top hits, {int(len(y) - y.sum())} wrong or not ours")
+    print(
+        f"{len(y)} dev retrievals: {int(y.sum())} right top hits, {int(len(y) - y.sum())} wrong or not ours"
+    )
     p = cross_validated(x, y)
     print("threshold  answered  right  wrong  wrong of answered  (5-fold cross-validated, dev only)")
     chosen = None
@@ -132,7 +135,10 @@ def main() -> None:
         answered = p >= t
         wrong = int((answered & (y == 0)).sum())
         share = wrong / max(int(answered.sum()), 1)
-        print(f"{t:>9}  {int(answered.sum()):>8}  {int((answered & (y == 1)).sum()):>5}  {wrong:>5}  {share:>17.1%}")
+        print(
+            f"{t:>9}  {int(answered.sum()):>8}  {int((answered & (y == 1)).sum()):>5}  {wrong:>5}"
+            f"  {share:>17.1%}"
+        )
         if chosen is None and share <= MAX_WRONG:
             chosen = t
     threshold = chosen if chosen is not None else THRESHOLDS[-1]

@@ -222,7 +222,8 @@ def _core(message: str) -> str:
 
 def _attach(topic: str, core: str) -> str:
     """Previous subject + new predicate: "信用卡丢了" + "要收钱吗" → "信用卡丢了要收钱吗？"; a bare
-    modifier keeps the previous question's ending: "跨行转账多久到账" + "超过五万" → "跨行转账超过五万多久到账？"."""
+    modifier keeps the previous question's ending:
+    "跨行转账多久到账" + "超过五万" → "跨行转账超过五万多久到账？"."""
     text = _PUNCT_END.sub("", topic.strip())
     subject = subject_of(topic)
     if _ZH_QUESTION.search(core):

@@ -49,9 +49,7 @@ class KnowledgeTerms:
             return self._terms
 
 
-def build_terms(
-    chunks: list[Chunk], bank_name: str, keyword_rows: Sequence[tuple[str, str]] = ()
-) -> Terms:
+def build_terms(chunks: list[Chunk], bank_name: str, keyword_rows: Sequence[tuple[str, str]] = ()) -> Terms:
     """`keyword_rows`: (chunk id, text) of the keyword index (an FAQ's question variants and answer)."""
     published = [c for c in chunks if c.status == "published"]
     texts = [
@@ -62,7 +60,12 @@ def build_terms(
         titles.setdefault(c.doc_id, (c.title, c.title_en))
     rows = dict(keyword_rows)
     passages = PassageWords.build(
-        (c.id, "\n".join(filter(None, (rows.get(c.id, c.text), c.title, c.title_en, c.question_en, c.answer_en))))
+        (
+            c.id,
+            "\n".join(
+                filter(None, (rows.get(c.id, c.text), c.title, c.title_en, c.question_en, c.answer_en))
+            ),
+        )
         for c in published
     )
     return Terms(SlotVocabulary.from_texts(texts), Gazetteer.build(texts, bank_name), titles, passages)

@@ -27,8 +27,12 @@ def hit(doc_id: str, dense: float, text: str, score: float = 1.0, tags: tuple[st
     return Hit(chunk=chunk, score=score, dense=dense, sparse=3.0)
 
 
-ANNUAL_FEE = hit("annual", 0.91, "问：信用卡年费多少？\n答：白金卡年费800元，刷卡6次免次年年费。", tags=("credit-card",))
-DEBIT_FEES = hit("debit", 0.93, "问：借记卡收费吗？\n答：借记卡免年费和小额账户管理费。", 0.8, ("debit-card",))
+ANNUAL_FEE = hit(
+    "annual", 0.91, "问：信用卡年费多少？\n答：白金卡年费800元，刷卡6次免次年年费。", tags=("credit-card",)
+)
+DEBIT_FEES = hit(
+    "debit", 0.93, "问：借记卡收费吗？\n答：借记卡免年费和小额账户管理费。", 0.8, ("debit-card",)
+)
 PASSAGES = PassageWords.build([(h.chunk.id, h.chunk.text) for h in (ANNUAL_FEE, DEBIT_FEES)])
 
 

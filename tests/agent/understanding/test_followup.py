@@ -88,8 +88,12 @@ def test_a_full_question_starting_with_na_is_standalone(vocabulary: SlotVocabula
     assert not rewrite.rewritten
 
 
-@pytest.mark.parametrize(("message", "bare"), [("首付要多少", True), ("怎么关", True), ("信用卡怎么关", False)])
-def test_a_short_question_naming_nothing_is_bare(vocabulary: SlotVocabulary, message: str, bare: bool) -> None:
+@pytest.mark.parametrize(
+    ("message", "bare"), [("首付要多少", True), ("怎么关", True), ("信用卡怎么关", False)]
+)
+def test_a_short_question_naming_nothing_is_bare(
+    vocabulary: SlotVocabulary, message: str, bare: bool
+) -> None:
     assert bare_question(message, vocabulary) is bare
 
 
