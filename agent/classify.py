@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,9 @@ from agent.intents import (
     URGENCY_WORDS,
     Intent,
 )
+
+if TYPE_CHECKING:
+    from agent.understanding.query_vectors import QueryVectors
 
 __all__ = ["Classification", "Intent", "MessageClassifier", "QueryEmbedder", "evaluate_examples"]
 
@@ -187,10 +190,14 @@ class MessageClassifier:
                 [self.matrix[self.labels == n].sum(axis=0) for n in range(len(self.intents))]
             )
 
-    def classify(self, text: str) -> Classification:
+    def classify(self, text: str, vectors: QueryVectors | None = None) -> Classification:
+        """`vectors`: the turn's query embeddings, used when they come from the prototypes' model (the
+        message is then not embedded again)."""
         evidence = read_lexicon(text)
         if self.matrix is None or evidence.short:
             return self.decide(evidence, {})
+        if vectors is not None and vectors.name == getattr(self._embedder, "name", None):
+            return self.decide(evidence, self.prototypes(_unit_rows([vectors(text)])[0]))
         return self.decide(evidence, self.prototypes(self.embed(unredact_shape(text))))
 
     def embed(self, text: str) -> npt.NDArray[np.float32]:

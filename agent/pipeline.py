@@ -31,6 +31,8 @@ from agent.prompts import (
     FALLBACK,
     GREETING,
     GROUP_PRIVATE,
+    GROUP_QUEUED,
+    GROUP_SERVING,
     HANDOFF,
     HUMAN_MODE,
     NOT_OFFERED,
@@ -45,6 +47,7 @@ from agent.prompts import (
     RISK_NOTICE,
     SOURCES_LABEL,
     THANKS,
+    eta_text,
     say,
 )
 from agent.responders import Responder
@@ -65,6 +68,7 @@ from agent.understanding.clarify import Tie, near_tie
 from agent.understanding.classifier import ModelClassifier
 from agent.understanding.followup import bare_question, remember
 from agent.understanding.offers import Choice, declines_all, pick, yes_or_no
+from agent.understanding.query_vectors import QueryVectors
 from agent.understanding.scope import ScopeCheck
 from agent.understanding.terms import KnowledgeTerms, RewriterFactory, Terms, slot_rewriter
 from agent.understanding.vocabulary import SlotVocabulary
@@ -96,7 +100,7 @@ ACCEPTED = Classification(
 
 
 class Classifier(Protocol):
-    def classify(self, text: str) -> Classification: ...
+    def classify(self, text: str, vectors: QueryVectors | None = None) -> Classification: ...
 
 
 class Answerability(Protocol):
@@ -179,16 +183,22 @@ class Agent:
 
     def run(self, ctx: TurnContext, message: RedactedMessage) -> TurnOutcome:
         terms = self.terms.current()
-        followed = self.follow_offer(ctx, message, terms)
+        # Each question of the turn is embedded once, for the intent model, retrieval and hand-off alike.
+        vectors = QueryVectors(self.knowledge.embedder)
+        followed = self.follow_offer(ctx, message, terms, vectors)
         if followed is not None:
             return followed
-        question = self.understand(ctx, message, terms)
-        c = self.classifier.classify(question.text)
-        route = self.route(ctx, question, c)
-        route = self.retrieve(ctx, question, c, route, terms)
+        question = self.understand(ctx, message, terms, vectors)
+        c = self.classifier.classify(question.text, vectors)
+        route = self.route(ctx, question, c, vectors)
+        route = self.retrieve(ctx, question, c, route, terms, vectors)
         route = self.check_scope(question, c, route, terms)
         route, answer = self.respond(ctx, question, route)
-        return self.outcome(ctx, question, c, route, answer, terms)
+        return self.outcome(ctx, question, c, route, answer, terms, vectors)
+
+    def search(self, text: str, k: int, vectors: QueryVectors) -> Retrieval:
+        """Hybrid retrieval with the turn's embedding of `text` (computed here only if it is new)."""
+        return self.knowledge.search(text, k=k, query_vector=vectors(text))
 
     def outcome(
         self,
@@ -198,8 +208,9 @@ class Agent:
         route: Route,
         answer: Answer | None,
         terms: Terms,
+        vectors: QueryVectors,
     ) -> TurnOutcome:
-        handoff = self.hand_off(ctx, question, c, route)
+        handoff = self.hand_off(ctx, question, c, route, vectors)
         reply = self.reply(ctx, question, c, route, answer)
         mode = ConversationMode.HUMAN if handoff and route.handoff_reason != LOW_CONFIDENCE else None
         citations = answer.citations if answer else ()
@@ -216,7 +227,9 @@ class Agent:
         )
 
     # -- understanding the turn ----------------------------------------------------------------------
-    def follow_offer(self, ctx: TurnContext, message: RedactedMessage, terms: Terms) -> TurnOutcome | None:
+    def follow_offer(
+        self, ctx: TurnContext, message: RedactedMessage, terms: Terms, vectors: QueryVectors
+    ) -> TurnOutcome | None:
         """A reply to what the bot offered last does what was offered; anything else is a new turn."""
         state = ctx.state
         if ctx.mode == ConversationMode.HUMAN or state.last_offer is None:
@@ -224,7 +237,7 @@ class Agent:
         if state.last_offer == "handoff":
             reply = yes_or_no(message.text)
             if reply == "yes":
-                return self.accept_offer(ctx, message)
+                return self.accept_offer(ctx, message, vectors)
             if reply == "no":
                 text = self.compose(ctx, message, say(OFFER_DECLINED, message.language))
                 return _plain_outcome(
@@ -236,19 +249,19 @@ class Agent:
         choices = [Choice(doc_id, terms.title(doc_id, message.language)) for doc_id in state.offer_choices]
         picked = pick(message.text, choices)
         if picked is not None:
-            return self.answer_choice(ctx, message, choices[picked].doc_id, terms)
+            return self.answer_choice(ctx, message, choices[picked].doc_id, terms, vectors)
         if declines_all(message.text):
             question = replace(message, text=state.last_question or message.text)
             route = Route(Action.FALLBACK, LOW_CONFIDENCE)
-            c = self.classifier.classify(question.text)
-            return self.outcome(ctx, question, c, route, None, terms)
+            c = self.classifier.classify(question.text, vectors)
+            return self.outcome(ctx, question, c, route, None, terms, vectors)
         return None
 
-    def accept_offer(self, ctx: TurnContext, message: RedactedMessage) -> TurnOutcome:
+    def accept_offer(self, ctx: TurnContext, message: RedactedMessage, vectors: QueryVectors) -> TurnOutcome:
         """Hand off as offered: the low-confidence handoff already waiting becomes a request for a person."""
         question = replace(message, text=ctx.state.last_question or message.text)
         route = Route(Action.HANDOFF, "human_request")
-        handoff = self.hand_off(ctx, question, ACCEPTED, route)
+        handoff = self.hand_off(ctx, question, ACCEPTED, route, vectors)
         accepted = OFFER_ACCEPTED_QUEUED if ctx.open_handoff is not None else OFFER_ACCEPTED
         state = ctx.state.with_(last_offer=None, offer_choices=(), turns=ctx.state.turns + 1)
         return TurnOutcome(
@@ -263,13 +276,13 @@ class Agent:
         )
 
     def answer_choice(
-        self, ctx: TurnContext, message: RedactedMessage, doc_id: str, terms: Terms
+        self, ctx: TurnContext, message: RedactedMessage, doc_id: str, terms: Terms, vectors: QueryVectors
     ) -> TurnOutcome | None:
         """Answer the last question from the document the customer picked."""
         query = ctx.state.last_question or message.text
         hits = []
         for text in (query, terms.title(doc_id, "zh")):
-            found = self.knowledge.search(text, k=CHOICE_CANDIDATES)
+            found = self.search(text, CHOICE_CANDIDATES, vectors)
             hits = [h for h in found.hits if h.chunk.doc_id == doc_id]
             if hits:
                 break
@@ -277,36 +290,40 @@ class Agent:
             return None
         chosen = Retrieval(query=query, hits=hits, confidence=1.0, answerable=True)
         question = replace(message, text=query)
-        c = self.classifier.classify(query)
+        c = self.classifier.classify(query, vectors)
         route, answer = self.respond(ctx, question, Route(Action.ANSWER, retrieval=chosen))
-        return self.outcome(ctx, question, c, route, answer, terms)
+        return self.outcome(ctx, question, c, route, answer, terms, vectors)
 
-    def understand(self, ctx: TurnContext, message: RedactedMessage, terms: Terms) -> RedactedMessage:
+    def understand(
+        self, ctx: TurnContext, message: RedactedMessage, terms: Terms, vectors: QueryVectors
+    ) -> RedactedMessage:
         """The standalone question this turn asks: follow-ups are rewritten from the conversation state."""
         state = ctx.state
         if not state.last_question or staff_has_spoken(ctx.transcript):
             return message
         rewriter = self.rewriter(terms.vocabulary)
         rewrite = rewriter.rewrite(message.text, state)
-        if not rewrite.rewritten and self.model_says_followup(message.text, terms):
+        if not rewrite.rewritten and self.model_says_followup(message.text, terms, vectors):
             rewrite = rewriter.rewrite(message.text, state, force=True)
         if not rewrite.rewritten:
             return message
         log.info("follow-up rewritten (%s) conversation=%s", rewrite.how, ctx.conversation_id)
         return replace(message, text=rewrite.question, asked=message.text, topic=rewrite.topic)
 
-    def model_says_followup(self, text: str, terms: Terms) -> bool:
+    def model_says_followup(self, text: str, terms: Terms, vectors: QueryVectors) -> bool:
         """The model reads it as a follow-up, or it is a short question naming nothing ("首付要多少") that
         the model cannot place (it would otherwise be refused as out of scope)."""
         if not isinstance(self.classifier, ModelClassifier) or len(text) > MAX_MODEL_FOLLOWUP_CHARS:
             return False
-        label = self.classifier.predict(text).label
+        label = self.classifier.predict(text, vectors).label
         if label == "followup":
             return True
         return label in (None, "out_of_scope") and bare_question(text, terms.vocabulary)
 
     # -- steps ---------------------------------------------------------------------------------------
-    def route(self, ctx: TurnContext, message: RedactedMessage, c: Classification) -> Route:
+    def route(
+        self, ctx: TurnContext, message: RedactedMessage, c: Classification, vectors: QueryVectors
+    ) -> Route:
         """Decide the action before any answer is written; retrieval may still refine FAQ routes."""
         addressed, retrieval = True, None
         if ctx.channel == "group":
@@ -314,7 +331,7 @@ class Agent:
             addressed = is_addressed(message.text, c, mentioned)
             if not addressed and c.intent == Intent.FAQ and mentioned is False:
                 # A question that mentions no one: speak only if the base can answer it confidently.
-                retrieval = self.knowledge.search(message.text, k=self.config.retrieval_k)
+                retrieval = self.search(message.text, self.config.retrieval_k, vectors)
                 addressed = is_addressed(message.text, c, mentioned, retrieval.answerable)
         if ctx.mode == ConversationMode.HUMAN and c.intent != Intent.URGENT:
             if c.intent == Intent.FAQ and addressed and not staff_has_spoken(ctx.transcript):
@@ -330,7 +347,13 @@ class Agent:
         return Route(action, reason, retrieval)
 
     def retrieve(
-        self, ctx: TurnContext, message: RedactedMessage, c: Classification, route: Route, terms: Terms
+        self,
+        ctx: TurnContext,
+        message: RedactedMessage,
+        c: Classification,
+        route: Route,
+        terms: Terms,
+        vectors: QueryVectors,
     ) -> Route:
         wants_answer = route.action == Action.ANSWER or (
             route.action == Action.HANDOFF
@@ -338,7 +361,7 @@ class Agent:
         )
         if not wants_answer or (c.intent not in RETRIEVE_FOR and not route.unplaced):
             return route
-        retrieval = route.retrieval or self.knowledge.search(message.text, k=self.config.retrieval_k)
+        retrieval = route.retrieval or self.search(message.text, self.config.retrieval_k, vectors)
         if self.gate is not None:
             context = Context(message.asked is not None, ctx.state.topic_doc_ids)
             retrieval = self.gate.judge(message.text, retrieval, terms.passages, terms.vocabulary, context)
@@ -416,7 +439,12 @@ class Agent:
         )
 
     def hand_off(
-        self, ctx: TurnContext, message: RedactedMessage, c: Classification, route: Route
+        self,
+        ctx: TurnContext,
+        message: RedactedMessage,
+        c: Classification,
+        route: Route,
+        vectors: QueryVectors,
     ) -> HandoffPlan | None:
         """What to open or update for staff, or None when no person is needed."""
         reason = route.handoff_reason
@@ -436,7 +464,7 @@ class Agent:
             question=message.text,
             history=history,
             private_followup=private,
-            passages=self._passages(history, message, route),
+            passages=self._passages(history, message, route, vectors),
         )
         low = reason == LOW_CONFIDENCE
         urgency = "low" if low else urgency_for(reason, c)
@@ -459,14 +487,14 @@ class Agent:
         )
 
     def _passages(
-        self, history: Sequence[TranscriptLine], message: RedactedMessage, route: Route
+        self, history: Sequence[TranscriptLine], message: RedactedMessage, route: Route, vectors: QueryVectors
     ) -> list[Passage]:
         """Passages for the staff's suggested reply: for the question the case is about."""
         asked = unanswered_question(history)
         query = asked.text if asked is not None else message.text
         retrieval = route.retrieval if route.retrieval is not None and query == message.text else None
         if retrieval is None:
-            retrieval = self.knowledge.search(query, k=self.config.retrieval_k)
+            retrieval = self.search(query, self.config.retrieval_k, vectors)
         return [
             Passage(h.chunk.title, _passage_body(h.chunk.text), h.score, h.chunk.doc_id)
             for h in retrieval.hits[:3]
@@ -490,6 +518,8 @@ class Agent:
         elif route.action == Action.HUMAN_MODE:
             if ctx.channel != "group" and not human_mode_announced(ctx.transcript):
                 text = say(HUMAN_MODE, lang)
+            elif ctx.channel == "group":
+                text = self.group_waiting(ctx, message)
         elif route.action == Action.FALLBACK:
             text = self.decline(message, c, route)
         elif route.action == Action.PRIVATE_FOLLOWUP:
@@ -500,6 +530,20 @@ class Agent:
                 parts.append(say(HANDOFF[route.handoff_reason], lang, **facts))
             text = "\n\n".join(parts) or None
         return self.compose(ctx, message, text)
+
+    def group_waiting(self, ctx: TurnContext, message: RedactedMessage) -> str | None:
+        """In a group the bot stays quiet while staff handle a case, unless the customer asks it
+        ("@小禾 怎么还没人理我"): then it says where the case stands, never more."""
+        waiting = ctx.open_handoff
+        if waiting is None or not is_mentioned(message.text, ctx.mentions, self.config.bot_names):
+            return None
+        lang = message.language
+        if waiting.staff_name and waiting.queue_position is None:
+            return say(GROUP_SERVING, lang, name=waiting.staff_name)
+        if waiting.queue_position is None:
+            return say(HUMAN_MODE, lang)
+        eta = eta_text(waiting.expected_first_response_s, lang)
+        return say(GROUP_QUEUED, lang, position=str(waiting.queue_position), eta=eta)
 
     def decline(self, message: RedactedMessage, c: Classification, route: Route) -> str:
         """Not answering: say why in one sentence (not ours, not offered, which topic, or unsure)."""

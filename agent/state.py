@@ -89,6 +89,9 @@ class OpenHandoff:
     reason: str
     urgency: str
     summary: dict[str, Any]
+    queue_position: int | None = None  # 1 = next to be picked up; None once a person has it
+    expected_first_response_s: int | None = None  # from the SLA policy; None once staff replied
+    staff_name: str | None = None  # display name of the person on the case
 
 
 @dataclass(frozen=True)

@@ -101,10 +101,43 @@ def run(
     requests_per_level: int = 160,
     warmup: int = 10,
     kb_dir: Path = SAMPLE_KB,
+    workers: Sequence[int] = (1, 2),
 ) -> BenchResult:
-    """`requests_per_level` turns at each concurrency, split evenly among the clients."""
+    """`requests_per_level` turns at each concurrency, split evenly among the clients, for each count of
+    uvicorn worker processes in `workers` (the first one's memory is reported)."""
     started = time.perf_counter()
-    with Server(kb_dir) as server:
+    runs = [_one_server(kb_dir, n, concurrency, requests_per_level, warmup) for n in workers]
+    first_run = runs[0]
+    levels, health, memory, startup_s = (
+        first_run["levels"],
+        first_run["health"],
+        first_run["memory"],
+        first_run["startup_s"],
+    )
+    rows = [
+        [
+            run["workers"],
+            lv["clients"],
+            lv["requests"],
+            lv["errors"],
+            lv["p50_ms"],
+            lv["p95_ms"],
+            lv["p99_ms"],
+            lv["throughput_per_s"],
+            h["p50_ms"],
+            h["throughput_per_s"],
+        ]
+        for run in runs
+        for lv, h in zip(run["levels"], run["health"], strict=True)
+    ]
+    saturation = {run["workers"]: max(lv["throughput_per_s"] for lv in run["levels"]) for run in runs}
+    return _result(kb_dir, warmup, rows, levels, health, memory, startup_s, saturation, started)
+
+
+def _one_server(
+    kb_dir: Path, workers: int, concurrency: Sequence[int], requests_per_level: int, warmup: int
+) -> dict[str, Any]:
+    with Server(kb_dir, workers=workers) as server:
         rss_ready = rss_kib(server.pid)
         asyncio.run(_level(server.url, 1, warmup))
         rss_warm = rss_kib(server.pid)
@@ -122,21 +155,22 @@ def run(
         "after_load_mib": round(rss_after / 1024, 1),
         "peak_mib": round(rss_peak / 1024, 1),
     }
-    rows = [
-        [
-            lv["clients"],
-            lv["requests"],
-            lv["errors"],
-            lv["p50_ms"],
-            lv["p95_ms"],
-            lv["p99_ms"],
-            lv["throughput_per_s"],
-            h["p50_ms"],
-            h["throughput_per_s"],
-        ]
-        for lv, h in zip(levels, health, strict=True)
-    ]
+    return {"workers": workers, "levels": levels, "health": health, "memory": memory, "startup_s": startup_s}
+
+
+def _result(
+    kb_dir: Path,
+    warmup: int,
+    rows: list[list[Any]],
+    levels: list[dict[str, Any]],
+    health: list[dict[str, Any]],
+    memory: dict[str, float],
+    startup_s: float,
+    saturation: dict[int, float],
+    started: float,
+) -> BenchResult:
     first, base = levels[0], health[0]
+    scaling = ", ".join(f"{n} worker(s) {tps} turns/s" for n, tps in saturation.items())
     return BenchResult(
         name="latency",
         title="Turn latency through the HTTP API (uvicorn on loopback)",
@@ -150,6 +184,7 @@ def run(
         tables=[
             Table(
                 [
+                    "workers",
                     "clients",
                     "turns",
                     "errors",
@@ -177,7 +212,8 @@ def run(
             "`GET /healthz` through the same server and clients (HTTP + framework floor): a chat turn at "
             f"1 client takes {ratio(first['p50_ms'], base['p50_ms'])}× the /healthz p50 "
             f"({first['p50_ms']} vs {base['p50_ms']} ms); memory after the load test is "
-            f"{ratio(memory['after_load_mib'], memory['after_warmup_mib'])}× that after warm-up."
+            f"{ratio(memory['after_load_mib'], memory['after_warmup_mib'])}× that after warm-up; "
+            f"best throughput: {scaling}."
         ),
         metrics={
             "startup_s": round(startup_s, 1),
@@ -185,6 +221,7 @@ def run(
             "healthz": health,
             "memory": memory,
             "turn_vs_healthz_p50_ratio": ratio(first["p50_ms"], base["p50_ms"]),
+            "turns_per_s_by_workers": saturation,
         },
         seconds=time.perf_counter() - started,
     )

@@ -38,8 +38,12 @@ class Server:
     the lifespan ingests `kb_dir` into the empty store before the first request is served.
     """
 
-    def __init__(self, kb_dir: Path = SAMPLE_KB, start_timeout_s: float = 600.0) -> None:
+    def __init__(self, kb_dir: Path = SAMPLE_KB, start_timeout_s: float = 600.0, workers: int = 1) -> None:
+        """`workers` > 1: one worker seeds the data directory first (the catalog is seeded on an empty
+        database only), then `uvicorn --workers N` serves from it (SQLite and embedded Chroma shared;
+        the benchmark only reads the knowledge, so no Chroma server is needed)."""
         self.kb_dir = kb_dir
+        self.workers = workers
         self.start_timeout_s = start_timeout_s
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -78,6 +82,16 @@ class Server:
         ):
             env.pop(name, None)
         started = time.perf_counter()
+        if self.workers > 1:
+            self._launch(env, 1)
+            self._ready_or_stop()
+            self._terminate()
+        self._launch(env, self.workers)
+        self._ready_or_stop()
+        self.startup_s = time.perf_counter() - started
+        return self
+
+    def _launch(self, env: dict[str, str], workers: int) -> None:
         command = [
             sys.executable,
             "-m",
@@ -87,6 +101,7 @@ class Server:
             "127.0.0.1",
             "--port",
             str(self.port),
+            *(["--workers", str(workers)] if workers > 1 else []),
         ]
         self.process = subprocess.Popen(
             [*command, "--log-level", "warning"],
@@ -95,13 +110,13 @@ class Server:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+
+    def _ready_or_stop(self) -> None:
         try:
             self._wait_ready()
         except BaseException:
             self.stop()
             raise
-        self.startup_s = time.perf_counter() - started
-        return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -127,7 +142,7 @@ class Server:
         self._log.seek(0)
         return self._log.read().decode("utf-8", "replace")[-chars:]
 
-    def stop(self) -> None:
+    def _terminate(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -135,5 +150,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def stop(self) -> None:
+        self._terminate()
         self._log.close()
         self._tmp.cleanup()

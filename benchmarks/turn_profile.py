@@ -20,6 +20,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from agent.state import IncomingMessage
+from agent.understanding.query_vectors import QueryVectors
 from benchmarks.result import BenchResult, Table
 from benchmarks.server import SAMPLE_KB
 
@@ -35,6 +36,7 @@ STEPS = (
     "open",
     "redact",
     "store_message",
+    "embed",
     "classify",
     "route",
     "retrieve",
@@ -109,11 +111,13 @@ def run(*, rounds: int = 3, kb_dir: Path = SAMPLE_KB) -> BenchResult:
             cid = timed("open", conv._open, message, ref)
             red = timed("redact", agent.redact, message.text, cid)
             ctx, mid = timed("store_message", conv._store_customer_message, cid, message, ref, red)
-            c = timed("classify", agent.classifier.classify, red.text)
-            route = timed("route", agent.route, ctx, red, c)
-            route = timed("retrieve", agent.retrieve, red, c, route)
+            vectors = QueryVectors(agent.knowledge.embedder)  # the turn's one embedding, shared below
+            timed("embed", vectors, red.text)
+            c = timed("classify", agent.classifier.classify, red.text, vectors)
+            route = timed("route", agent.route, ctx, red, c, vectors)
+            route = timed("retrieve", agent.retrieve, red, c, route, vectors)
             route, answer = timed("respond", agent.respond, ctx, red, route)
-            timed("hand_off", agent.hand_off, ctx, red, c, route)
+            timed("hand_off", agent.hand_off, ctx, red, c, route, vectors)
             timed("reply", agent.reply, ctx, red, c, route, answer)
             outcome = agent.run(ctx, red)  # the same decisions, to store them as the service does
             timed("store_outcome", conv._store_outcome, ctx, mid, outcome)

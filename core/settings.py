@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_temperature: float = 0.1
     llm_timeout_s: float = 30.0
+    # The staff copilot's background loop (suggested replies on open handoffs); 0 turns it off.
+    copilot_interval_s: float = 5.0
 
     # Bank facts the agent states itself (not retrieved)
     bank_name: str = "青禾银行"
@@ -102,6 +104,11 @@ class Settings(BaseSettings):
     holidays: list[date] = Field(default_factory=list)  # weekdays closed
     workdays_extra: list[date] = Field(default_factory=list)  # weekend days open (调休)
     priority_tiers: list[str] = Field(default_factory=lambda: ["private", "vip", "premium"])
+    # How often the app looks for SLA warnings and breaches and alerts staff (0: never, e.g. a worker
+    # that only serves the widget while another process alerts).
+    sla_check_interval_s: float = Field(default=60.0, ge=0)
+    # Maker-checker for the knowledge base: the author of a draft cannot publish it; another editor must.
+    kb_two_person_publish: bool = False
     # Signed customer tiers (services.tiers): the bank's site signs (customer id, tier) with this secret;
     # without it every tier a client sends is ignored.
     tier_secret: str | None = None
@@ -122,6 +129,7 @@ class Settings(BaseSettings):
     wecom_archive_secret: SecretStr | None = None
     wecom_archive_private_keys: dict[int, Path] = Field(default_factory=dict)
     wecom_api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin"
+    wecom_outbox_interval_s: float = 5.0  # how often staff replies WeCom failed to take are retried
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

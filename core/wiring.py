@@ -8,9 +8,10 @@ goes through `build_services`. It sits at the top of the layering (only `api` an
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,8 +37,10 @@ from events.dispatch import Dispatcher
 from knowledge import KnowledgeBase, build_embedder, build_store
 from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
+from services.alerts import AlertSender, LogAlertSender
 from services.conversations import ConversationService
-from services.handoffs import HandoffDesk
+from services.copilot import StaffCopilot
+from services.handoffs import HandoffDesk, waiting_for
 from services.sla import SlaPolicy, policy_from_settings
 from storage.engine import build_engine
 from storage.migrations import upgrade
@@ -63,7 +66,9 @@ class Services:
     dispatcher: Dispatcher  # domain events: services publish, listeners react
     events: TopicBus  # topic bus behind the SSE streams (fed by listeners in api/); Redis with REDIS_URL
     sla: SlaPolicy  # service-level targets by priority and tier, on the service team's calendar
+    alerts: AlertSender = field(default_factory=LogAlertSender)  # SLA breaches, re-triaged cases
     wecom: WeComRuntime | None = None  # the WeCom channel, when WECOM_CORP_ID is set
+    copilot: StaffCopilot | None = None  # suggested replies for staff on open handoffs
 
     def close(self) -> None:
         if self.wecom is not None:
@@ -180,8 +185,13 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
     )
     pseudonymizer = Pseudonymizer(key)
     dispatcher = Dispatcher()
+    sla = policy_from_settings(settings)
     conversations = ConversationService(
-        sessions=sessions, agent=agent, pseudonymizer=pseudonymizer, events=dispatcher
+        sessions=sessions,
+        agent=agent,
+        pseudonymizer=pseudonymizer,
+        events=dispatcher,
+        waiting=lambda session, cid: waiting_for(session, cid, sla, settings.priority_tiers),
     )
     handoffs = HandoffDesk(dispatcher, redactor, vault)
     wecom_settings = WeComSettings.from_settings(settings)
@@ -193,6 +203,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
             pseudonymizer=pseudonymizer,
             redactor=redactor,
             events=dispatcher,
+            cipher=Fernet(key),
         )
         if wecom_settings
         else None
@@ -213,6 +224,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         handoffs=handoffs,
         dispatcher=dispatcher,
         events=build_topic_bus(settings),
-        sla=policy_from_settings(settings),
+        sla=sla,
         wecom=wecom,
+        copilot=StaffCopilot(sessions, knowledge, responder, classifier, k=settings.retrieval_k),
     )

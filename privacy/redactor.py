@@ -115,9 +115,10 @@ class Redactor:
         redacted = _replace(text, [(e.start, e.end, e.placeholder) for e in entities])
         return Redaction(redacted, entities, residual)
 
-    def preview(self, text: str) -> str:
-        """Masks with unnumbered placeholders (`<ID_CARD>`) and stores nothing."""
-        found = self.detect(text)
+    def preview(self, text: str, found: Sequence[RecognizerResult] | None = None) -> str:
+        """Masks with unnumbered placeholders (`<ID_CARD>`) and stores nothing; pass `found` (from
+        `detect`) when the finds are already known, so detection runs once."""
+        found = self.detect(text) if found is None else found
         return _replace(text, [(r.start, r.end, f"<{placeholder_prefix(r.entity_type)}>") for r in found])
 
     # --- detection in the view ------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
@@ -77,3 +77,85 @@ class WeComDraft(Base):
     final_text: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CopilotSuggestion(Base):
+    """A reply the staff copilot drafted for the customer's latest message on an open handoff, and what
+    staff did with it (accepted, edited, discarded; superseded when the conversation moved on)."""
+
+    __tablename__ = "copilot_suggestions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("sug"))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id"), index=True)
+    message_id: Mapped[str] = mapped_column(String(40), unique=True)  # the customer message it answers
+    kind: Mapped[str] = mapped_column(String(24))  # services.copilot.SuggestionKind
+    text: Mapped[str] = mapped_column(Text)  # built from redacted text and the knowledge base only
+    citations: Mapped[list[Any]] = mapped_column(default=list)
+    checks: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the compliance checks it passed
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    final_text: Mapped[str | None] = mapped_column(Text)  # what staff sent (redacted)
+    sent_message_id: Mapped[str | None] = mapped_column(String(40))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WeComGroupSettings(Base):
+    """One external group's settings (`GroupConfig` of channels.wecom.group_rules, as JSON)."""
+
+    __tablename__ = "wecom_group_settings"
+
+    chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class WeComGroupActivity(Base):
+    """What happened in a group, for its analytics: a message, a question, a flag (no text, no member)."""
+
+    __tablename__ = "wecom_group_activity"
+    __table_args__ = (Index("ix_wecom_group_activity_chat_at", "chat_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))  # "message" | "question" | "flag"
+    detail: Mapped[str | None] = mapped_column(String(32))  # the flag's kind
+    msgid: Mapped[str | None] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WeComOutbox(Base):
+    """A staff reply on its way to a 微信客服 customer: retried with backoff until WeCom takes it.
+
+    Keyed by our message id, which is also the `msgid` sent to WeCom: a retry after a timeout that did
+    reach WeCom is recognised there as the same message, never delivered twice."""
+
+    __tablename__ = "wecom_outbox"
+    __table_args__ = (Index("ix_wecom_outbox_status_next", "status", "next_attempt_at"),)
+
+    message_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    open_kfid: Mapped[str] = mapped_column(String(64))
+    external_userid: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)  # what staff typed: it goes to the customer's own chat
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WeComCustomerLink(Base):
+    """A WeCom external user linked by staff to the bank's customer record. The customer number is stored
+    encrypted (vault key) with a keyed pseudonym to look it up; never in logs or audit details."""
+
+    __tablename__ = "wecom_customer_links"
+
+    external_userid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_ref: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id_enc: Mapped[str] = mapped_column(Text)
+    linked_by: Mapped[str] = mapped_column(String(64))
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

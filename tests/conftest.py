@@ -56,6 +56,9 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
         "llm_backend": "extractive",
         "stream_piece_delay_s": 0.0,
         "rate_limits": False,  # the suite sends hundreds of turns a minute from one address
+        # The browser tests embed the widget in a "bank website" served on a free loopback port.
+        "widget_frame_origins": ["http://localhost:*"],
+        "copilot_interval_s": 0,  # tests run the copilot's step themselves (no background writer)
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -16,6 +16,7 @@ from typing import Protocol
 from agent.classify import Classification, Urgency, read_lexicon
 from agent.intents import Intent
 from agent.understanding.intent_model import IntentModel, IntentPrediction
+from agent.understanding.query_vectors import QueryVectors
 
 LABEL_INTENT: dict[str, Intent] = {
     "faq": Intent.FAQ,
@@ -36,6 +37,8 @@ ALSO_A_QUESTION_AT = 0.2
 
 
 class QueryEmbedder(Protocol):
+    name: str
+
     def embed_query(self, text: str) -> Sequence[float]: ...
 
 
@@ -44,11 +47,15 @@ class ModelClassifier:
         self.model = model
         self.embedder = embedder
 
-    def predict(self, text: str) -> IntentPrediction:
-        return self.model.predict(text, self.embedder)
+    def predict(self, text: str, vectors: QueryVectors | None = None) -> IntentPrediction:
+        """`vectors`: the turn's embeddings (shared with retrieval), used when they come from the model
+        this one was fitted with."""
+        if vectors is None or vectors.name != self.embedder.name:
+            return self.model.predict(text, self.embedder)
+        return self.model.predict_many([text], [vectors(text)])[0]
 
-    def classify(self, text: str) -> Classification:
-        return to_classification(text, self.predict(text))
+    def classify(self, text: str, vectors: QueryVectors | None = None) -> Classification:
+        return to_classification(text, self.predict(text, vectors))
 
 
 def to_classification(text: str, prediction: IntentPrediction) -> Classification:

@@ -8,6 +8,7 @@ code; WeCom not configured is 404.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,8 +22,13 @@ from api.auth import TOKEN_COOKIE, AgentStaffDep, current_staff
 from api.deps import ServicesDep, SessionDep
 from api.errors import AppError, Conflict, Forbidden, NotFound
 from channels.wecom.crypto import CallbackError
+from channels.wecom.customer_links import CustomerLink, CustomerLinks, RevealRefused
 from channels.wecom.drafts import Draft, DraftNotPending, DraftStatus
+from channels.wecom.group_rules import GroupConfig
+from channels.wecom.group_store import group_analytics
 from channels.wecom.runtime import WeComRuntime
+from core.clock import utcnow
+from core.status import StaffRole
 from core.wiring import Services
 from services import staff as staff_service
 from storage.models import StaffUser
@@ -87,13 +93,38 @@ def wecom_status(services: ServicesDep, _: AgentStaffDep) -> dict[str, Any]:
         "inbound": asdict(wecom.worker.stats),
         "queued": wecom.worker.queued,
         "outbound": asdict(wecom.listener.stats),
+        "replies": wecom.outbox.counts(),
     }
+
+
+@router.get("/conversations/{conversation_id}/replies")
+def reply_states(conversation_id: str, services: ServicesDep, _: AgentStaffDep) -> list[dict[str, Any]]:
+    """Delivery state of the staff replies to this 微信客服 customer: pending (retrying), sent or failed."""
+    return _wecom(services).outbox.for_conversation(conversation_id)
+
+
+@router.post("/replies/{message_id}/retry")
+def retry_reply(message_id: str, services: ServicesDep, staff: AgentStaffDep) -> dict[str, Any]:
+    """Try a failed reply again (audited); 409 when it is not failed."""
+    wecom = _wecom(services)
+    if not wecom.outbox.retry(message_id, staff):
+        raise Conflict("Only a failed reply can be retried.")
+    row = next((r for r in wecom.outbox.for_message(message_id)), None)
+    if row is None:
+        raise NotFound("No such reply.")
+    return row
 
 
 # -- the group owner's sidebar ----------------------------------------------------------------------
 
 SIDEBAR_STATIC = Path(channels.wecom.__file__).resolve().parent / "static"
 pages = APIRouter(tags=["wecom"])
+
+
+@pages.get("/console/wecom/groups", include_in_schema=False)
+def groups_page() -> FileResponse:
+    """The console screen for group settings and analytics."""
+    return FileResponse(SIDEBAR_STATIC / "groups.html")
 
 
 @pages.get("/wecom/sidebar", include_in_schema=False)
@@ -188,3 +219,135 @@ def draft_sent(
 @router.post("/drafts/{draft_id}/dismiss")
 def draft_dismiss(draft_id: str, services: ServicesDep, staff: AgentStaffDep) -> dict[str, Any]:
     return _decide(services, staff, draft_id, None)
+
+
+# -- group settings and analytics (console) ---------------------------------------------------------
+
+ChatId = Annotated[str, ApiPath(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class ChatIdMismatch(AppError):
+    status_code = 422
+    code = "chat_id_mismatch"
+
+
+def _may_edit(wecom: WeComRuntime, staff: StaffUser, current: GroupConfig | None, new: GroupConfig) -> None:
+    """Admins edit any group; the group's owner and admins edit theirs (and may create one they own)."""
+    if staff.role == StaffRole.ADMIN:
+        return
+    userid = wecom.directory.wecom_userid(staff.username) or ""
+    ruling = current or new
+    if not userid or not ruling.runs_group(userid):
+        raise Forbidden("Only an admin or the group's owner and admins change its settings.")
+
+
+@router.get("/groups")
+def list_groups(services: ServicesDep, _: AgentStaffDep) -> list[dict[str, Any]]:
+    return [c.model_dump(mode="json") for c in _wecom(services).configs.all()]
+
+
+@router.get("/groups/analytics")
+def groups_analytics(
+    services: ServicesDep, _: AgentStaffDep, days: Annotated[int, Query(ge=1, le=366)] = 7
+) -> dict[str, Any]:
+    """Per group over the last `days`: messages, questions, answered, dismissed, handoffs, violations."""
+    wecom = _wecom(services)
+    until = utcnow()
+    since = until - timedelta(days=days)
+    rows = group_analytics(services.sessions, since, until)
+    names = {c.chat_id: c.name for c in wecom.configs.all()}
+    for row in rows:
+        row["name"] = names.get(row["chat_id"], "")
+    return {"since": since.isoformat(), "until": until.isoformat(), "groups": rows}
+
+
+@router.get("/groups/{chat_id}/settings")
+def group_settings(chat_id: ChatId, services: ServicesDep, _: AgentStaffDep) -> dict[str, Any]:
+    config = _wecom(services).configs.get(chat_id)
+    if config is None:
+        raise NotFound(f"group {chat_id} has no settings yet")
+    return config.model_dump(mode="json")
+
+
+@router.put("/groups/{chat_id}/settings")
+def put_group_settings(
+    chat_id: ChatId, body: GroupConfig, services: ServicesDep, staff: AgentStaffDep
+) -> dict[str, Any]:
+    """Create or replace the group's settings (audited as `wecom.group_settings`)."""
+    if body.chat_id != chat_id:
+        raise ChatIdMismatch("The body's chat_id must be the group in the URL.")
+    wecom = _wecom(services)
+    _may_edit(wecom, staff, wecom.configs.get(chat_id), body)
+    return wecom.configs.put(body, by=staff).model_dump(mode="json")
+
+
+# -- WeCom external user ↔ the bank's customer record ------------------------------------------------
+
+ExternalUserId = Annotated[str, ApiPath(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class CustomerLinkIn(BaseModel):
+    customer_id: str = Field(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
+
+
+class LinksUnavailable(AppError):
+    status_code = 503
+    code = "customer_links_unavailable"
+
+
+class RevealForbidden(AppError):
+    status_code = 403
+    code = "reveal_forbidden"
+
+
+def _links(services: Services) -> CustomerLinks:
+    links = _wecom(services).customer_links
+    if links is None:
+        raise LinksUnavailable("Customer links need the deployment's vault key.")
+    return links
+
+
+def _link_out(link: CustomerLink) -> dict[str, Any]:
+    data = asdict(link)
+    if link.customer_id is None:
+        data.pop("customer_id")
+    return data
+
+
+@router.put("/customers/{external_userid}/link")
+def link_customer(
+    external_userid: ExternalUserId,
+    body: CustomerLinkIn,
+    services: ServicesDep,
+    session: SessionDep,
+    staff: AgentStaffDep,
+) -> dict[str, Any]:
+    """Link a WeCom external user to the bank's customer number (stored encrypted; audited)."""
+    return _link_out(_links(services).link(session, staff, external_userid, body.customer_id))
+
+
+@router.get("/customers/{external_userid}/link")
+def get_customer_link(
+    external_userid: ExternalUserId,
+    services: ServicesDep,
+    session: SessionDep,
+    staff: AgentStaffDep,
+    reveal: bool = False,
+) -> dict[str, Any]:
+    """The link, with the number masked; `reveal=true` needs can_reveal and is audited."""
+    try:
+        link = _links(services).get(session, staff, external_userid, reveal=reveal)
+    except RevealRefused as exc:
+        raise RevealForbidden(str(exc)) from exc
+    if link is None:
+        raise NotFound("This WeCom user is not linked to a customer.")
+    return _link_out(link)
+
+
+@router.delete("/customers/{external_userid}/link", status_code=204)
+def unlink_customer(
+    external_userid: ExternalUserId, services: ServicesDep, session: SessionDep, staff: AgentStaffDep
+) -> Response:
+    if not _links(services).unlink(session, staff, external_userid):
+        raise NotFound("This WeCom user is not linked to a customer.")
+    return Response(status_code=204)

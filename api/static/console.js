@@ -10,7 +10,7 @@
       complaint_registered: "投诉已登记", no_response: "客户无回应", other: "其他" },
   };
   const $ = (id) => document.getElementById(id);
-  let me = null, selected = null, items = [];
+  let me = null, selected = null, items = [], teams = [], agents = [];
   // Forms whose request is in flight: a re-render keeps their button disabled (no double send).
   const sending = new Set();
 
@@ -47,7 +47,8 @@
   }
 
   async function loadQueue() {
-    items = await api("/v1/handoffs");
+    const team = $("team-filter").value;
+    items = await api("/v1/handoffs" + (team ? `?team=${encodeURIComponent(team)}` : ""));
     const list = $("queue");
     list.replaceChildren();
     $("empty").hidden = items.length > 0;
@@ -59,7 +60,8 @@
       top.append(el("span", "badge u-" + h.urgency, LABELS.urgency[h.urgency] || h.urgency),
         el("span", "cat", LABELS.category[h.category] || h.category));
       if (h.customer_tier) top.append(el("span", "tier", h.customer_tier));
-      top.append(el("span", "status s-" + h.status, LABELS.status[h.status]));
+      if (h.team_name) top.append(el("span", "team", h.team_name));
+      top.append(el("span", "status s-" + h.status, LABELS.status[h.status] + (h.claimed_by ? ` · ${claimer(h)}` : "")));
       const sla = slaText(h);
       const bottom = el("div", "qi-bottom");
       bottom.append(el("span", "", "等待 " + waited(h.created_at)), el("span", sla.bad ? "sla bad" : "sla", sla.text));
@@ -87,7 +89,7 @@
     const d = $("detail");
     // A live refresh re-renders the detail: keep what the agent is typing.
     const drafts = d.dataset.id === h.id
-      ? ["reply-text", "note-text", "reveal-reason"].map((id) => [id, $(id) ? $(id).value : ""]) : [];
+      ? ["reply-text", "note-text", "reveal-reason", "transfer-note"].map((id) => [id, $(id) ? $(id).value : ""]) : [];
     d.dataset.id = h.id;
     d.replaceChildren();
     const head = el("div", "detail-head");
@@ -98,6 +100,7 @@
       el("span", "", "情绪：" + (h.sentiment <= -0.5 ? "强烈不满" : h.sentiment < 0 ? "不满" : "平稳") + `（${h.sentiment.toFixed(2)}）`),
       el("span", "", "客户：" + (h.summary.customer ? h.summary.customer.ref : "") + (h.customer_tier ? ` · ${h.customer_tier}` : "")),
       el("span", "", "渠道：" + (h.channel === "group" ? `群聊 ${h.group_id || ""}` : "网页")),
+      el("span", "", "团队：" + (h.team_name || "未分配")),
       el("span", "status s-" + h.status, LABELS.status[h.status] + (h.claimed_by ? ` · ${claimer(h)}` : "")));
     head.append(title, meta);
     d.append(head);
@@ -114,6 +117,7 @@
       actions.append(sel, button("标记解决", async () => { await api(`/v1/handoffs/${h.id}/resolve`, { outcome: sel.value }); }, "resolve", "ghost"));
     }
     d.append(actions);
+    if (active && (h.status === "open" || mine || me.role === "admin")) d.append(transferForm(h));
 
     const sum = section("摘要");
     const dl = el("dl");
@@ -140,6 +144,10 @@
     }
     d.append(sum);
 
+    const cp = section("智能助手建议"); cp.id = "copilot";
+    d.append(cp);
+    loadSuggestion(h, cp, mine);
+
     const tr = section("对话记录（已脱敏）");
     const log = el("ol", "transcript");
     h.messages.forEach((m) => {
@@ -147,9 +155,11 @@
       li.append(el("span", "tm-role", (LABELS.role[m.role] || m.role) + (m.author_name ? ` ${m.author_name}` : "")),
         el("time", "tm-at", clock(m.created_at)), el("p", "tm-text", m.text));
       if (m.feedback) li.append(el("span", "tm-fb", m.feedback === "helpful" ? "客户反馈：有帮助" : "客户反馈：没帮助"));
+      li.dataset.id = m.id;
       log.append(li);
     });
     tr.append(log);
+    if (h.channel === "wecom") loadDelivery(h, log);
     if (mine) {
       const f = el("form", "reply");
       const lab = el("label", "", "回复客户"); lab.htmlFor = "reply-text";
@@ -157,6 +167,7 @@
       const go = el("button", "", "发送回复"); go.type = "submit";
       f.append(lab, ta, go);
       f.onsubmit = (e) => { e.preventDefault(); sendForm("reply-text", go, (text) => api(`/v1/handoffs/${h.id}/reply`, { text })); };
+      ta.addEventListener("input", () => typing(h.id));
       tr.append(f);
     }
     d.append(tr);
@@ -200,6 +211,39 @@
     sending.forEach((id) => { const f = $(id) && $(id).form; if (f) f.querySelector("button").disabled = true; });
   }
 
+  // Transfer: to a colleague (from the teams' member lists) or back to a team's queue, with a note.
+  function transferForm(h) {
+    const f = el("form", "transfer");
+    const sel = el("select"); sel.id = "transfer-to"; sel.setAttribute("aria-label", "转交给");
+    sel.append(Object.assign(el("option", "", "转交给…"), { value: "" }));
+    const queues = el("optgroup"); queues.label = "团队队列";
+    teams.forEach((t) => queues.append(Object.assign(el("option", "", `${t.name} 队列`), { value: "team:" + t.id })));
+    const people = el("optgroup"); people.label = "同事";
+    agents.filter((m) => m.username !== h.claimed_by).forEach((m) =>
+      people.append(Object.assign(el("option", "", m.display_name), { value: "staff:" + m.username })));
+    sel.append(queues, people);
+    const note = el("input"); note.id = "transfer-note"; note.placeholder = "转交说明（同事可见）"; note.maxLength = 2000;
+    note.setAttribute("aria-label", "转交说明");
+    const go = el("button", "ghost", "转交"); go.type = "submit"; go.id = "act-transfer";
+    f.append(sel, note, go);
+    f.onsubmit = (e) => {
+      e.preventDefault();
+      const [kind, value] = sel.value.split(":");
+      if (!value) return;
+      const body = kind === "team" ? { team: value, note: note.value } : { to: value, note: note.value };
+      act(async () => { await api(`/v1/handoffs/${h.id}/transfer`, body); note.value = ""; });
+    };
+    return f;
+  }
+
+  // While the agent types a reply the customer sees "客服正在输入…": at most one signal every 3 s.
+  let lastTyping = 0;
+  function typing(id) {
+    if (Date.now() - lastTyping < 3000) return;
+    lastTyping = Date.now();
+    fetch(`/v1/handoffs/${id}/typing`, { method: "POST" }).catch(() => {});
+  }
+
   function clock(iso) {
     const d = new Date(iso);
     const same = d.toDateString() === new Date().toDateString();
@@ -229,6 +273,42 @@
     if (selected) await select(selected);
   }
 
+  // 微信客服 replies go through a retrying outbox: show each staff line's delivery state (and retry a failed one).
+  const DELIVERY = { pending: "发送中（自动重试）", sent: "已送达企业微信", failed: "发送失败" };
+  async function loadDelivery(h, log) {
+    let rows = [];
+    try { rows = await api(`/v1/wecom/conversations/${h.conversation_id}/replies`); } catch (e) { return; }
+    rows.forEach((r) => {
+      const li = log.querySelector(`li[data-id="${r.message_id}"]`);
+      if (!li) return;
+      const tag = el("span", "tm-delivery d-" + r.status, DELIVERY[r.status] + (r.status !== "sent" && r.attempts ? `（已尝试 ${r.attempts} 次）` : ""));
+      if (r.last_error && r.status !== "sent") tag.title = r.last_error;
+      li.append(tag);
+      if (r.status === "failed") li.append(button("重新发送", async () => { await api(`/v1/wecom/replies/${r.message_id}/retry`, {}); }, "retry-" + r.message_id, "ghost small"));
+    });
+  }
+
+  // The staff copilot's latest suggestion (drafted in the background): accept, edit then send, or discard.
+  async function loadSuggestion(h, box, mine) {
+    let list = [];
+    try { list = await api(`/v1/copilot/handoffs/${h.id}/suggestions`); } catch (e) { box.hidden = true; return; }
+    const s = list.find((x) => x.status === "pending");
+    if (!s) { box.append(el("p", "hint", "暂无新的建议回复。")); return; }
+    const src = s.citations.map((c) => `《${c.title}》`).join("");
+    box.append(el("p", "suggested-label", s.kind === "private_followup"
+      ? "建议私聊跟进（群内不谈账户信息）" : "建议回复" + (src ? `（依据${src}）` : "")));
+    const ta = el("textarea"); ta.id = "copilot-text"; ta.rows = 4; ta.maxLength = 2000; ta.value = s.text;
+    ta.setAttribute("aria-label", "建议回复内容"); ta.readOnly = !mine;
+    box.append(ta);
+    if (!mine) { box.append(el("p", "hint", "认领后可采用、修改或忽略此建议。")); return; }
+    box.append(
+      button("采用并发送", async () => {
+        const text = ta.value.trim();
+        await api(`/v1/copilot/suggestions/${s.id}/accept`, text === s.text.trim() ? {} : { text });
+      }, "copilot-accept"),
+      button("忽略", async () => { await api(`/v1/copilot/suggestions/${s.id}/discard`, {}); }, "copilot-discard", "ghost"));
+  }
+
   function button(text, fn, id, cls) {
     const b = el("button", cls || "", text); b.type = "button"; b.id = "act-" + id;
     b.onclick = () => act(fn);
@@ -248,7 +328,7 @@
       await loadQueue();
       if (selected && (data.id === selected || items.some((h) => h.id === selected && h.conversation_id === data.conversation_id))) await select(selected);
     };
-    ["handoff.updated", "handoff.claimed", "handoff.message", "handoff.note", "handoff.resolved", "handoff.returned", "conversation.message"]
+    ["handoff.updated", "handoff.retriaged", "handoff.transferred", "handoff.claimed", "handoff.message", "handoff.note", "handoff.resolved", "handoff.returned", "conversation.message"]
       .forEach((k) => source.addEventListener(k, refresh));
     source.onerror = () => $("live").classList.remove("on");
   }
@@ -269,6 +349,13 @@
     me = await api("/v1/auth/me");
     $("me").textContent = `${me.display_name}（${me.role}${me.can_reveal ? " · 可查看原文" : ""}）`;
     if (me.role !== "agent" && me.role !== "admin") { notForYou(); return; }
+    if (me.role === "admin") {
+      const link = el("a", "ghost", "数据分析"); link.href = "/console/analytics"; link.id = "analytics-link";
+      $("me").after(link);
+    }
+    [teams, agents] = await Promise.all([api("/v1/teams"), api("/v1/teams/agents")]);
+    $("team-filter").onchange = loadQueue;
+    teams.forEach((t) => $("team-filter").append(Object.assign(el("option", "", t.name), { value: t.id })));
     await loadQueue();
     live();
     setInterval(loadQueue, 60000); // SLA timers tick

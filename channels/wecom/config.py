@@ -41,6 +41,7 @@ class WeComSettings(BaseModel):
     timeout_s: float = 10.0
     max_attempts: int = Field(default=4, ge=1)
     backoff_base_s: float = 0.5
+    outbox_interval_s: float = Field(default=5.0, gt=0)  # how often queued staff replies are retried
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WeComSettings | None:

@@ -38,6 +38,7 @@ FLAG_LABELS = {
     FlagKind.ABUSE: "辱骂或不文明用语",
     FlagKind.FLOOD: "刷屏",
     FlagKind.OVER_DAILY_LIMIT: "超过每日发言上限",
+    FlagKind.KEYWORD: "含有关注的关键词",
 }
 _DRAFT_KINDS = {
     Action.ANSWER: DraftKind.ANSWER,
@@ -61,6 +62,12 @@ class InMemoryGroupConfigs:
         self.configs[config.chat_id] = config
 
 
+class ActivityLog(Protocol):
+    def record(
+        self, chat_id: str, kind: str, *, detail: str | None = None, msgid: str | None = None, at: datetime
+    ) -> None: ...
+
+
 class CursorStore(Protocol):
     def get(self, open_kfid: str) -> str | None: ...
 
@@ -80,6 +87,7 @@ class GroupCopilot:
     rules: GroupRuleChecker
     configs: GroupConfigs
     alerter: StaffAlerter | None = None
+    activity: ActivityLog | None = None  # what happened, for the group analytics
     kf_url: str | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
@@ -107,6 +115,7 @@ class GroupCopilot:
             self._flag(config, sender, str(entry["msgid"]), text)
             self.drafts.staff_answered(chat_id, sender, sent_at)
             return
+        self._record(chat_id, "message", msgid=str(entry["msgid"]))
         reply = self.conversations.handle(
             IncomingMessage(
                 text=raw, channel="group", sender_id=sender, group_id=chat_id, mentions=mentions_in(raw)
@@ -125,7 +134,9 @@ class GroupCopilot:
             kind = DraftKind.ACKNOWLEDGE
         if kind is None:
             return  # small talk in a group needs no reply from the bank
-        self.drafts.create(
+        if reply.handoff_id:
+            self._record(config.chat_id, "handoff", msgid=msgid)
+        draft = self.drafts.create(
             config.chat_id,
             kind,
             reply.reply,
@@ -137,11 +148,21 @@ class GroupCopilot:
             followup_url=self.kf_url if kind is DraftKind.PRIVATE_FOLLOWUP else None,
             handoff_id=reply.handoff_id,
         )
+        if draft is not None and kind is not DraftKind.ACKNOWLEDGE:
+            self._record(config.chat_id, "question", msgid=msgid)
+
+    def _record(
+        self, chat_id: str, kind: str, *, detail: str | None = None, msgid: str | None = None
+    ) -> None:
+        if self.activity is not None:
+            self.activity.record(chat_id, kind, detail=detail, msgid=msgid, at=self.clock())
 
     def _flag(self, config: GroupConfig, sender: str, msgid: str, redacted: str) -> list[Flag]:
         flags = self.rules.check(config, sender, msgid, redacted)
         if not flags:
             return flags
+        for kind in dict.fromkeys(f.kind for f in flags):
+            self._record(config.chat_id, "flag", detail=kind, msgid=msgid)
         labels = "、".join(dict.fromkeys(FLAG_LABELS[f.kind] for f in flags))
         if self.alerter is not None:
             self.alerter.send(

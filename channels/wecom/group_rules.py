@@ -27,11 +27,20 @@ class FlagKind(StrEnum):
     ABUSE = "abuse"
     FLOOD = "flood"  # many messages, or the same one repeated, in a short time
     OVER_DAILY_LIMIT = "over_daily_limit"
+    KEYWORD = "keyword"  # a word the owner asked to be alerted about (e.g. 投诉, 被骗, 盗刷)
 
 
 PUBLIC_REMINDER_KINDS = frozenset(
     {FlagKind.LINK, FlagKind.QR_PROMPT, FlagKind.SOLICITATION, FlagKind.SCAM_AD, FlagKind.FLOOD}
 )
+
+
+class EducationSlot(BaseModel):
+    """A recurring finance-education post: weekday (0 = Monday), local time, topic for the content team."""
+
+    weekday: int = Field(ge=0, le=6)
+    at: time
+    topic: str = Field(min_length=1, max_length=80)
 
 
 class GroupConfig(BaseModel):
@@ -53,6 +62,8 @@ class GroupConfig(BaseModel):
     repeat_limit: int = 3  # the same text this many times within repeat_window_s is flooding
     repeat_window_s: float = 600.0
     reminder_every_s: float = 6 * 3600.0
+    keyword_alerts: list[str] = Field(default_factory=list)  # alert the owner when a member writes one
+    education_schedule: list[EducationSlot] = Field(default_factory=list)
 
     def runs_group(self, userid: str) -> bool:
         return userid == self.owner_userid or userid in self.admin_userids
@@ -138,6 +149,9 @@ class GroupRuleChecker:
         if config.runs_group(member):
             return flags
         flags += [flag(kind, evidence) for kind, evidence in _content_flags(redacted_text, config)]
+        lowered = redacted_text.lower()
+        if hit := next((w for w in config.keyword_alerts if w and w.lower() in lowered), None):
+            flags.append(flag(FlagKind.KEYWORD, hit))
         with self._lock:
             flags += [
                 flag(kind, evidence) for kind, evidence in self._rate_flags(config, member, redacted_text)

@@ -3,7 +3,8 @@
 - a handoff that puts the conversation in human mode moves the WeCom session to the queue (2);
 - a claim moves it to the claiming agent (3, with their WeCom user id); without one it stays queued and
   the failure is counted (the console shows the handoff as claimed; the agent's account needs the id);
-- a staff reply typed in our console is sent to the customer (`kf/send_msg`, our message id as msgid);
+- a staff reply typed in our console is queued (`reply_outbox`) and sent to the customer (`kf/send_msg`,
+  our message id as msgid), retried with backoff when WeCom fails;
 - hand-back returns the session to the bot (1); resolution ends it (4) and sends the CSAT question.
 
 Replies typed in the WeCom client (`StaffReplied.origin == "wecom"`) are already there and skipped.
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from channels.wecom.client import KfApi, WeComApiError, WeComUnavailable
 from channels.wecom.kf_state import HandoffStatus as KfHandoffStatus
 from channels.wecom.kf_state import KfStateSync, ServicerDirectory
+from channels.wecom.reply_outbox import KfReplyOutbox
 from channels.wecom.sql_stores import KfContacts
 from core.status import ConversationMode
 from events.domain import (
@@ -50,6 +52,7 @@ class KfEventListener:
     sessions: sessionmaker[Session]
     contacts: KfContacts
     directory: ServicerDirectory
+    outbox: KfReplyOutbox
     stats: KfListenerStats = field(default_factory=KfListenerStats)
 
     def __call__(self, event: DomainEvent) -> None:
@@ -78,10 +81,13 @@ class KfEventListener:
             case HandoffResolved():
                 status = "resolved"
             case StaffReplied(origin="console", message_id=message_id, text=text):
-                self.api.send_text(
-                    open_kfid=open_kfid, external_userid=external_userid, content=text, msgid=message_id
-                )
-                self.stats.sent += 1
+                # Queued in SQL first, then one attempt now; the outbox's background step retries.
+                self.outbox.enqueue(message_id, event.conversation_id, open_kfid, external_userid, text)
+                if self.outbox.deliver(message_id) == "sent":
+                    self.stats.sent += 1
+                else:
+                    self.stats.failures += 1
+                    self.stats.last_error = "StaffReplied: queued for retry"
         if status is not None and sync.apply(external_userid, status, servicer):
             self.stats.state_changes += 1
 

@@ -12,14 +12,16 @@ from agent.identity import Pseudonymizer
 from channels.wecom.alerts import StaffAlerter
 from channels.wecom.client import WeComClient
 from channels.wecom.config import WeComSettings
-from channels.wecom.copilot import InMemoryGroupConfigs
 from channels.wecom.crypto import CallbackCrypto
+from channels.wecom.customer_links import Cipher, CustomerLinks
 from channels.wecom.drafts import DraftBook
+from channels.wecom.group_store import GroupActivityLog, SqlGroupConfigs
 from channels.wecom.inbound import KfInbox
 from channels.wecom.jssdk import JsSdkSigner
 from channels.wecom.kf_channel import KfChannel
 from channels.wecom.kf_worker import KfCallbackWorker
 from channels.wecom.listener import KfEventListener
+from channels.wecom.reply_outbox import KfReplyOutbox
 from channels.wecom.sql_stores import (
     KfContacts,
     SqlCursorStore,
@@ -30,6 +32,7 @@ from channels.wecom.sql_stores import (
 from events.dispatch import Publisher
 from privacy import Redactor
 from services.conversations import ConversationService
+from services.periodic import PeriodicWorker
 
 
 @dataclass
@@ -45,13 +48,19 @@ class WeComRuntime:
     alerter: StaffAlerter | None
     sidebar_client: WeComClient  # the sidebar app's client (its own secret) for OAuth and JS-SDK tickets
     jssdk: JsSdkSigner
-    configs: InMemoryGroupConfigs
+    configs: SqlGroupConfigs  # per-group settings, edited in the console
+    activity: GroupActivityLog  # the group copilot records here what the analytics count
+    outbox: KfReplyOutbox  # staff replies to 微信客服 customers, retried until WeCom takes them
+    outbox_worker: PeriodicWorker
+    customer_links: CustomerLinks | None  # None without a cipher (the deployment's vault key)
 
     def start(self) -> None:
         self.worker.start()
+        self.outbox_worker.start()
 
     def close(self) -> None:
         self.worker.stop()
+        self.outbox_worker.stop()
         self.client.close()
         self.sidebar_client.close()
 
@@ -66,6 +75,7 @@ def build_wecom(
     events: Publisher,
     client: WeComClient | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    cipher: Cipher | None = None,
 ) -> WeComRuntime:
     client = client or WeComClient.from_settings(settings)
     sidebar_client = client
@@ -76,6 +86,7 @@ def build_wecom(
             base_url=settings.api_base_url,
         )
     directory, contacts = SqlServicerDirectory(sessions), KfContacts(sessions)
+    outbox = KfReplyOutbox(sessions, client)
     channel = KfChannel(
         api=client,
         sessions=sessions,
@@ -98,12 +109,16 @@ def build_wecom(
         client=client,
         worker=KfCallbackWorker(CallbackCrypto.from_settings(settings), inbox),
         channel=channel,
-        listener=KfEventListener(client, sessions, contacts, directory),
+        listener=KfEventListener(client, sessions, contacts, directory, outbox),
         directory=directory,
         contacts=contacts,
         drafts=DraftBook(SqlDraftStore(sessions), clock),
         alerter=StaffAlerter(client) if settings.robot_webhook_key else None,
         sidebar_client=sidebar_client,
         jssdk=JsSdkSigner(sidebar_client, settings.corp_id, settings.agent_id or ""),
-        configs=InMemoryGroupConfigs(),
+        configs=SqlGroupConfigs(sessions),
+        activity=GroupActivityLog(sessions),
+        outbox=outbox,
+        customer_links=CustomerLinks(cipher, pseudonymizer) if cipher is not None else None,
+        outbox_worker=PeriodicWorker("wecom-kf-outbox", outbox.run_once, settings.outbox_interval_s),
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import hnsw, ingest, latency, redaction, retrieval
+from benchmarks import bm25, hnsw, ingest, latency, redaction, retrieval
 from benchmarks.result import BenchResult, machine, percentile, write_report
 
 TINY_KB = Path(__file__).resolve().parents[1] / "knowledge" / "fixtures" / "kb"
@@ -40,6 +40,15 @@ def test_latency_through_a_real_server() -> None:
     assert all(lv["p50_ms"] <= lv["p95_ms"] <= lv["p99_ms"] for lv in levels)
     memory = result.metrics["memory"]
     assert memory["after_load_mib"] > 50  # a real process with models loaded, read from /proc
+    assert set(result.metrics["turns_per_s_by_workers"]) == {1, 2}  # one and two uvicorn workers
+    assert all(row[3] == 0 for row in result.tables[0].rows)  # no errors with two workers either
+
+
+def test_bm25_at_scale_compares_with_the_previous_path_on_the_same_top() -> None:
+    result = bm25.run(chunks=300, rows=6_000, queries=8)
+    check(result, "bm25")
+    assert result.metrics["rows"] == 6_000
+    assert result.metrics["same_top"] == 8
 
 
 def test_redaction_compares_with_presidio() -> None:

@@ -233,3 +233,20 @@ def test_ingestion_writes_in_batches_and_reports_progress(
     kb.ingest_document(_doc("night", "夜间可用手机银行办理转账。"))
     kb.delete_document("night")
     assert None not in scans  # single-document writes never scan the whole store
+
+
+def test_top_k_over_every_row_ranks_like_a_full_sort() -> None:
+    """Queries whose postings cover much of the index take the dense path (all rows scored, the top found
+    from a strided sample's k-th score): the k best, scores and ties, are those of a full sort."""
+    import random
+
+    from knowledge.bm25 import SAMPLE_STRIDE
+
+    rng = random.Random(3)
+    words = ["挂失", "信用卡", "借记卡", "转账", "限额", "利率", "存款", "年费", "积分", "手机银行"]
+    rows = [(f"d{i}", " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))) for i in range(5000)]
+    index = BM25Index(rows)
+    for query in ("挂失 信用卡", "转账 限额 利率", "年费", "积分 积分 存款", "无关的词"):
+        full = sorted(index.scores(query).items(), key=lambda kv: -kv[1])
+        for k in (1, 5, 50, 5000 // SAMPLE_STRIDE + 1, 6000):
+            assert index.top(query, k) == full[:k], (query, k)

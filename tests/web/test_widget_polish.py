@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import StaffFactory, bearer
@@ -74,13 +73,6 @@ def test_the_pii_notice_names_what_was_hidden_and_never_shows_a_placeholder(
     screenshot(page, "widget-pii-notice")
 
 
-@pytest.mark.xfail(
-    reason=(
-        "embeds the widget in a host page: same frame-ancestors cause as "
-        "test_embed_script_opens_the_chat_on_a_plain_host_page"
-    ),
-    strict=False,
-)
 def test_staff_reply_while_the_panel_is_closed_shows_an_unread_badge_and_title(
     live_url: str, new_page: Callable[..., Page], make_staff: StaffFactory
 ) -> None:
