@@ -3,7 +3,7 @@
 Staff and the gap report read the question the bot actually answered, not only the customer's ellipsis.
 
 Revision ID: 0004_understanding
-Revises: 0003_wecom
+Revises: 0004_handoffops
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_understanding"
-down_revision = "0003_wecom"
+down_revision = "0004_handoffops"  # re-chained after main's 0004_handoffops in the merge (was 0003_wecom)
 branch_labels = None
 depends_on = None
 
