@@ -31,6 +31,8 @@ from agent.prompts import (
     FALLBACK,
     GREETING,
     GROUP_PRIVATE,
+    GROUP_QUEUED,
+    GROUP_SERVING,
     HANDOFF,
     HUMAN_MODE,
     NOT_OFFERED,
@@ -45,6 +47,7 @@ from agent.prompts import (
     RISK_NOTICE,
     SOURCES_LABEL,
     THANKS,
+    eta_text,
     say,
 )
 from agent.responders import Responder
@@ -60,15 +63,17 @@ from agent.state import (
     TurnOutcome,
     source_url,
 )
+from agent.understanding.answerability import Context, PassageWords
 from agent.understanding.clarify import Tie, near_tie
 from agent.understanding.classifier import ModelClassifier
-from agent.understanding.followup import remember
+from agent.understanding.followup import bare_question, remember
 from agent.understanding.offers import Choice, declines_all, pick, yes_or_no
 from agent.understanding.query_vectors import QueryVectors
 from agent.understanding.scope import ScopeCheck
 from agent.understanding.terms import KnowledgeTerms, RewriterFactory, Terms, slot_rewriter
+from agent.understanding.vocabulary import SlotVocabulary
 from core.status import LOW_CONFIDENCE, ConversationMode, Role, urgency_rank
-from knowledge import KnowledgeBase, Retrieval
+from knowledge import KnowledgeBase, Retrieval, StoreUnavailable
 from privacy import Redactor, detect_language
 
 log = logging.getLogger(__name__)
@@ -98,6 +103,19 @@ class Classifier(Protocol):
     def classify(self, text: str, vectors: QueryVectors | None = None) -> Classification: ...
 
 
+class Answerability(Protocol):
+    """Whether the top hit answers the question (`agent.understanding.answerability.AnswerGate`)."""
+
+    def judge(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        passages: PassageWords,
+        vocabulary: SlotVocabulary,
+        context: Context = ...,
+    ) -> Retrieval: ...
+
+
 @dataclass(frozen=True)
 class AgentConfig:
     bank_name: str
@@ -116,6 +134,7 @@ class Route:
     scope: ScopeCheck | None = None  # the question names something that is not ours
     tie: Tie | None = None  # two topics nearly tied: ask which one
     waiting: bool = False  # a person is coming: answer what the base answers well, else stay quiet
+    unplaced: bool = False  # the intent model called it out of scope: answered only if the gate agrees
 
 
 @dataclass(frozen=True)
@@ -140,13 +159,16 @@ class Agent:
         responder: Responder,
         config: AgentConfig,
         rewriter: RewriterFactory = slot_rewriter,
+        gate: Answerability | None = None,
     ) -> None:
+        """`gate`: judges answerability after retrieval (None: the retriever's own confidence decides)."""
         self.redactor = redactor
         self.classifier = classifier
         self.knowledge = knowledge
         self.responder = responder
         self.config = config
         self.rewriter = rewriter
+        self.gate = gate
         self.terms = KnowledgeTerms(knowledge, config.bank_name)
 
     # -- the two entry points the conversation service calls --------------------------------------
@@ -169,7 +191,7 @@ class Agent:
         question = self.understand(ctx, message, terms, vectors)
         c = self.classifier.classify(question.text, vectors)
         route = self.route(ctx, question, c, vectors)
-        route = self.retrieve(question, c, route, vectors)
+        route = self.retrieve(ctx, question, c, route, terms, vectors)
         route = self.check_scope(question, c, route, terms)
         route, answer = self.respond(ctx, question, route)
         return self.outcome(ctx, question, c, route, answer, terms, vectors)
@@ -201,6 +223,7 @@ class Agent:
             handoff=handoff,
             mode=mode,
             state=next_state(ctx, question, c, route, citations, terms),
+            standalone=question.text if question.asked is not None else None,
         )
 
     # -- understanding the turn ----------------------------------------------------------------------
@@ -221,6 +244,8 @@ class Agent:
                     Action.SMALLTALK, text, state.with_(last_offer=None, turns=state.turns + 1)
                 )
             return None
+        if not any(ch.isalpha() for ch in message.text):  # "2": the language the conversation is in
+            message = replace(message, language=state.language)
         choices = [Choice(doc_id, terms.title(doc_id, message.language)) for doc_id in state.offer_choices]
         picked = pick(message.text, choices)
         if picked is not None:
@@ -278,17 +303,22 @@ class Agent:
             return message
         rewriter = self.rewriter(terms.vocabulary)
         rewrite = rewriter.rewrite(message.text, state)
-        if not rewrite.rewritten and self.model_says_followup(message.text, vectors):
+        if not rewrite.rewritten and self.model_says_followup(message.text, terms, vectors):
             rewrite = rewriter.rewrite(message.text, state, force=True)
         if not rewrite.rewritten:
             return message
         log.info("follow-up rewritten (%s) conversation=%s", rewrite.how, ctx.conversation_id)
-        return replace(message, text=rewrite.question)
+        return replace(message, text=rewrite.question, asked=message.text, topic=rewrite.topic)
 
-    def model_says_followup(self, text: str, vectors: QueryVectors) -> bool:
+    def model_says_followup(self, text: str, terms: Terms, vectors: QueryVectors) -> bool:
+        """The model reads it as a follow-up, or it is a short question naming nothing ("首付要多少") that
+        the model cannot place (it would otherwise be refused as out of scope)."""
         if not isinstance(self.classifier, ModelClassifier) or len(text) > MAX_MODEL_FOLLOWUP_CHARS:
             return False
-        return self.classifier.predict(text, vectors).label == "followup"
+        label = self.classifier.predict(text, vectors).label
+        if label == "followup":
+            return True
+        return label in (None, "out_of_scope") and bare_question(text, terms.vocabulary)
 
     # -- steps ---------------------------------------------------------------------------------------
     def route(
@@ -310,20 +340,44 @@ class Agent:
         if not addressed:
             return Route(Action.SILENT, retrieval=retrieval)
         action, reason = decide(c.intent, ctx.channel)
+        if c.intent == Intent.OUT_OF_SCOPE and self.gate is not None:
+            # Out of scope is no signal that pre-empts the knowledge base ("How do I apply for a Qinghe
+            # credit card?" was read as one): the answer gate decides, else it is declined as before.
+            return Route(Action.ANSWER, None, retrieval, unplaced=True)
         return Route(action, reason, retrieval)
 
     def retrieve(
-        self, message: RedactedMessage, c: Classification, route: Route, vectors: QueryVectors
+        self,
+        ctx: TurnContext,
+        message: RedactedMessage,
+        c: Classification,
+        route: Route,
+        terms: Terms,
+        vectors: QueryVectors,
     ) -> Route:
         wants_answer = route.action == Action.ANSWER or (
             route.action == Action.HANDOFF
             and (c.intent == Intent.URGENT or (c.intent == Intent.COMPLAINT and Intent.FAQ in c.flags))
         )
-        if not wants_answer or c.intent not in RETRIEVE_FOR:
+        if not wants_answer or (c.intent not in RETRIEVE_FOR and not route.unplaced):
             return route
-        retrieval = route.retrieval or self.search(message.text, self.config.retrieval_k, vectors)
+        if route.retrieval is None and route.action == Action.HANDOFF:
+            # Going to a person anyway: an answer first is a courtesy, and a knowledge outage must not
+            # stop an urgent case from reaching staff.
+            try:
+                retrieval = self.search(message.text, self.config.retrieval_k, vectors)
+            except StoreUnavailable:
+                log.warning("knowledge store down: handing off without an answer first")
+                return route
+        else:  # an answer is what the customer asked for: an outage is a 503, never a guess
+            retrieval = route.retrieval or self.search(message.text, self.config.retrieval_k, vectors)
+        if self.gate is not None:
+            context = Context(message.asked is not None, ctx.state.topic_doc_ids)
+            retrieval = self.gate.judge(message.text, retrieval, terms.passages, terms.vocabulary, context)
         route = replace(route, retrieval=retrieval)
         if route.action == Action.ANSWER and not retrieval.answerable:
+            if route.unplaced:
+                return replace(route, action=Action.FALLBACK)
             if route.waiting:
                 return replace(route, action=Action.HUMAN_MODE)
             return replace(route, action=Action.FALLBACK, handoff_reason=LOW_CONFIDENCE)
@@ -449,7 +503,11 @@ class Agent:
         query = asked.text if asked is not None else message.text
         retrieval = route.retrieval if route.retrieval is not None and query == message.text else None
         if retrieval is None:
-            retrieval = self.search(query, self.config.retrieval_k, vectors)
+            try:
+                retrieval = self.search(query, self.config.retrieval_k, vectors)
+            except StoreUnavailable:  # staff still get the case, without suggested passages
+                log.warning("knowledge store down: handoff opened without suggested passages")
+                return []
         return [
             Passage(h.chunk.title, _passage_body(h.chunk.text), h.score, h.chunk.doc_id)
             for h in retrieval.hits[:3]
@@ -473,6 +531,8 @@ class Agent:
         elif route.action == Action.HUMAN_MODE:
             if ctx.channel != "group" and not human_mode_announced(ctx.transcript):
                 text = say(HUMAN_MODE, lang)
+            elif ctx.channel == "group":
+                text = self.group_waiting(ctx, message)
         elif route.action == Action.FALLBACK:
             text = self.decline(message, c, route)
         elif route.action == Action.PRIVATE_FOLLOWUP:
@@ -483,6 +543,20 @@ class Agent:
                 parts.append(say(HANDOFF[route.handoff_reason], lang, **facts))
             text = "\n\n".join(parts) or None
         return self.compose(ctx, message, text)
+
+    def group_waiting(self, ctx: TurnContext, message: RedactedMessage) -> str | None:
+        """In a group the bot stays quiet while staff handle a case, unless the customer asks it
+        ("@小禾 怎么还没人理我"): then it says where the case stands, never more."""
+        waiting = ctx.open_handoff
+        if waiting is None or not is_mentioned(message.text, ctx.mentions, self.config.bot_names):
+            return None
+        lang = message.language
+        if waiting.staff_name and waiting.queue_position is None:
+            return say(GROUP_SERVING, lang, name=waiting.staff_name)
+        if waiting.queue_position is None:
+            return say(HUMAN_MODE, lang)
+        eta = eta_text(waiting.expected_first_response_s, lang)
+        return say(GROUP_QUEUED, lang, position=str(waiting.queue_position), eta=eta)
 
     def decline(self, message: RedactedMessage, c: Classification, route: Route) -> str:
         """Not answering: say why in one sentence (not ours, not offered, which topic, or unsure)."""
@@ -520,7 +594,14 @@ def next_state(
     state = ctx.state
     if route.action in QUESTION_ACTIONS and route.tie is None:
         doc_ids = tuple(dict.fromkeys(ci.doc_id for ci in citations))
-        state = remember(state, question.text, terms.vocabulary, doc_ids=doc_ids, language=question.language)
+        state = remember(
+            state,
+            question.text,
+            terms.vocabulary,
+            doc_ids=doc_ids,
+            language=question.language,
+            topic=question.topic,
+        )
     else:
         state = state.with_(language=question.language, turns=state.turns + 1)
     offers_person = route.action == Action.FALLBACK and (

@@ -122,6 +122,16 @@ PII_WARNING_PRIVATE = {
     "en": "For your security, ID and card numbers in your message have been masked.",
 }
 
+# A customer in a group asks the bot why nobody answers ("@小禾 还没人理我"): say where they stand.
+GROUP_QUEUED = {
+    "zh": "您好，您的问题已转给人工客服，目前排队第 {position} 位，预计{eta}回复，请稍候。",
+    "en": "Your request is with our service staff: you are number {position} in the queue; expected "
+    "reply {eta}. Thank you for waiting.",
+}
+GROUP_SERVING = {
+    "zh": "您好，人工客服 {name} 正在处理您的问题，请稍候。",
+    "en": "{name} from our service team is handling your request and will reply shortly.",
+}
 HUMAN_MODE = {
     "zh": "人工客服正在处理您的问题，请稍候。",
     "en": "A member of staff is handling your conversation; they will reply shortly.",
@@ -148,6 +158,17 @@ SYSTEM_PROMPT = """你是{bank}的智能客服。只依据下面“资料”中�
 {context}"""
 
 ANSWER_PROMPT = ChatPromptTemplate.from_messages([("system", SYSTEM_PROMPT), ("human", "{question}")])
+
+
+def eta_text(seconds: int | None, lang: Lang) -> str:
+    """"15 分钟内" / "within 15 min" for the expected first response; "尽快" when due or unknown."""
+    if seconds is None or seconds <= 0:
+        return "尽快" if lang != "en" else "shortly"
+    minutes = -(-seconds // 60)
+    if minutes <= 90:
+        return f" {minutes} 分钟内" if lang != "en" else f"within {minutes} min"
+    hours = -(-minutes // 60)
+    return f" {hours} 小时内" if lang != "en" else f"within {hours} h"
 
 
 def say(table: dict[str, str], lang: Lang, **values: str) -> str:

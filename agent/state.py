@@ -63,6 +63,10 @@ class RedactedMessage:
     text: str
     pii_types: tuple[str, ...] = ()
     language: Literal["zh", "en"] = "zh"
+    # Set when `text` is a follow-up rewritten into a standalone question: the customer's own words, and
+    # the earlier question a bare predicate was attached to (`understanding.followup.Rewrite.topic`).
+    asked: str | None = None
+    topic: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,9 @@ class OpenHandoff:
     reason: str
     urgency: str
     summary: dict[str, Any]
+    queue_position: int | None = None  # 1 = next to be picked up; None once a person has it
+    expected_first_response_s: int | None = None  # from the SLA policy; None once staff replied
+    staff_name: str | None = None  # display name of the person on the case
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,7 @@ class TurnOutcome:
     handoff: HandoffPlan | None
     mode: ConversationMode | None  # the conversation's new mode, None to keep it
     state: ConversationState
+    standalone: str | None = None  # the follow-up rewritten into the question worked on (None: as asked)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import core.native_threads  # noqa: F401  (first: the thread budget, before nati
 # isort: split
 
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +28,7 @@ from api.metrics import router as metrics_router
 from api.rate_limits import RateLimitConfig, RateLimiter
 from api.routes import (
     admin_pages,
+    analytics,
     audit,
     auth,
     chat,
@@ -36,8 +39,10 @@ from api.routes import (
     health,
     kb,
     pages,
+    privacy,
     sources,
     staff,
+    teams,
     wecom,
     widget,
 )
@@ -52,10 +57,12 @@ from core.metrics import sample_queue_depth
 from core.settings import Settings, get_settings
 from core.wiring import Services, build_services
 from knowledge.sandbox import ParserSandbox, SandboxLimits
+from services.alerts import RetriageAlerts
 from services.handoffs import waiting_handoffs
-from services.kb_admin import build_kb_admin, import_and_sync
+from services.kb_admin import apply_validity, build_kb_admin, import_and_sync
 from services.kb_jobs import fail_stale_jobs
 from services.periodic import PeriodicWorker
+from services.sla_monitor import check_sla, run_every
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +105,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services or build_services(settings or get_settings())
         s = app.state.services
         listeners.install(s.dispatcher, s.events)
+        s.dispatcher.listen(RetriageAlerts(s.alerts))
         if s.wecom is not None:
             s.dispatcher.listen(s.wecom.listener)
             s.wecom.start()
@@ -107,13 +115,29 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             copilot_loop.start()
         # The edge's own settings: a test may pass stricter ones than the shared services were built with.
         app.state.rate_limiter = rate_limiter(configured)
-        app.state.kb_admin = build_kb_admin(s.sessions, s.knowledge, sandbox(configured))
+        app.state.kb_admin = build_kb_admin(
+            s.sessions, s.knowledge, sandbox(configured), two_person_publish=configured.kb_two_person_publish
+        )
         sample_queue_depth(lambda: waiting_handoffs(s.sessions))
         with s.sessions() as session:
             fail_stale_jobs(session)  # uploads a stopped worker left "running"
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
+        catalog = app.state.kb_admin.catalog
+
+        def scheduled_round() -> None:
+            """SLA alerts, then the knowledge base's effective/expiry dates."""
+            check_sla(s.sessions, s.sla, s.alerts)
+            apply_validity(s.sessions, catalog)
+
+        sla_task = None
+        if s.settings.sla_check_interval_s > 0:
+            sla_task = asyncio.create_task(run_every(s.settings.sla_check_interval_s, scheduled_round))
         yield
+        if sla_task is not None:
+            sla_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sla_task
         if copilot_loop is not None:
             copilot_loop.stop()
         if s.wecom is not None:
@@ -142,9 +166,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(RequestMetricsMiddleware)
 
     routers = (
-        health, chat, widget, groups, conversations, handoffs, copilot, sources, auth, staff, audit, kb, wecom
+        health, chat, widget, groups, conversations, handoffs, teams, copilot, sources, auth, staff, audit,
+        kb, wecom, analytics,
     )  # fmt: skip
-    for module in (*routers, admin_pages, pages):
+    for module in (*routers, privacy, admin_pages, pages):
         app.include_router(module.router)
     app.include_router(metrics_router)
     app.mount("/admin/assets", admin_pages.admin_assets(), name="admin-assets")

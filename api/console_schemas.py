@@ -38,6 +38,8 @@ class QueueItemOut(BaseModel):
     question: str
     claimed_by: str | None
     claimed_by_name: str | None = Field(default=None, description="The claimer's display name")
+    team_id: str | None = Field(default=None, description="The team whose queue it is in; None: general")
+    team_name: str | None = None
     created_at: datetime
     sla: SlaOut
 
@@ -96,3 +98,44 @@ class OutboxItemOut(BaseModel):
     text: str
     staff_name: str
     created_at: datetime
+
+
+class TransferIn(BaseModel):
+    """To a person (`to`: username; they take the case at once) and/or a team's queue (`team`)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    to: str | None = Field(default=None, max_length=64)
+    team: str | None = Field(default=None, max_length=32)
+    note: CleanText = Field(default="", max_length=2000)
+
+
+class TeamMemberOut(BaseModel):
+    username: str
+    display_name: str
+
+
+class TeamOut(BaseModel):
+    id: str
+    name: str
+    tiers: list[str]
+    categories: list[str]
+    keywords: list[str]
+    rank: int
+    members: list[TeamMemberOut]
+
+
+class TeamIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: CleanText = Field(min_length=1, max_length=64)
+    tiers: list[str] = Field(default_factory=list, max_length=20)
+    categories: list[str] = Field(default_factory=list, max_length=20)
+    keywords: list[str] = Field(default_factory=list, max_length=100)
+    rank: int = Field(default=100, ge=0, le=10_000)
+
+
+class TeamMembersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    usernames: list[str] = Field(max_length=500)

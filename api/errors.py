@@ -46,6 +46,13 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class InvalidTarget(AppError):
+    """A transfer or team change naming a person or team that cannot take it."""
+
+    status_code = 422
+    code = "invalid_target"
+
+
 class EmptyMessage(AppError):
     status_code = 422
     code = "empty_message"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from api.security import MAX_INT64
 from core.status import ChunkStatus, JobStatus, KbDocumentStatus
@@ -59,6 +59,8 @@ class KbDocumentOut(BaseModel):
     draft_version: int | None
     updated_by: str
     updated_at: datetime
+    effective_from: datetime | None = None
+    expires_on: datetime | None = None
 
 
 class KbVersionOut(BaseModel):
@@ -145,9 +147,33 @@ class GapOut(BaseModel):
     last_asked: datetime
     examples: list[str]
     mean_confidence: float | None
+    covered_by: str | None = Field(
+        default=None, description="Title of the published document that now answers it (re-checked live)"
+    )
 
 
 class GapReportOut(BaseModel):
     days: int
     threshold: float
     gaps: list[GapOut]
+
+
+class ValidityIn(BaseModel):
+    """When a document is answered from (rates and fees change on a date); null leaves that end open."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    effective_from: AwareDatetime | None = Field(default=None, description="With a time zone")
+    expires_on: AwareDatetime | None = None
+
+
+class FeedbackItemOut(BaseModel):
+    message_id: str
+    conversation_id: str
+    question: str = Field(description="What the customer asked (redacted)")
+    answer: str
+    comment: str | None
+    sources: list[dict[str, object]]
+    at: datetime
+    handled_by: str | None
+    handled_at: datetime | None

@@ -17,8 +17,10 @@ from events.domain import (
     HandoffOpened,
     HandoffResolved,
     HandoffReturned,
+    HandoffTransferred,
     NoteAdded,
     StaffReplied,
+    StaffTyping,
 )
 
 
@@ -29,8 +31,20 @@ class SsePushes:
     def __call__(self, event: DomainEvent) -> None:
         conv = event.conversation_id
         match event:
-            case HandoffOpened(handoff_id=hid):
+            case HandoffOpened(handoff_id=hid, retriaged=retriaged, urgency=urgency):
                 self._staff("handoff.updated", hid, conv)
+                if retriaged:
+                    self.bus.publish(
+                        STAFF_TOPIC, "handoff.retriaged", id=hid, conversation_id=conv, urgency=urgency
+                    )
+            case HandoffTransferred(handoff_id=hid, from_name=old, to_name=new, team_id=team):
+                self.bus.publish(STAFF_TOPIC, "handoff.transferred", id=hid, conversation_id=conv, team=team)
+                if old:
+                    self.bus.publish(conversation_topic(conv), "staff_left", name=old)
+                if new:
+                    self.bus.publish(conversation_topic(conv), "staff_joined", name=new)
+            case StaffTyping(staff_name=name):
+                self.bus.publish(conversation_topic(conv), "staff_typing", name=name)
             case CustomerMessaged():
                 self.bus.publish(STAFF_TOPIC, "conversation.message", conversation_id=conv)
             case HandoffClaimed(handoff_id=hid, staff_name=name):
@@ -45,7 +59,7 @@ class SsePushes:
                 self._staff("handoff.note", hid, conv)
             case HandoffResolved(handoff_id=hid):
                 self._staff("handoff.resolved", hid, conv)
-                self.bus.publish(conversation_topic(conv), "resolved")
+                self.bus.publish(conversation_topic(conv), "resolved", handoff_id=hid)
             case HandoffReturned(handoff_id=hid):
                 self._staff("handoff.returned", hid, conv)
                 self.bus.publish(conversation_topic(conv), "returned_to_bot")

@@ -81,6 +81,9 @@ class MessageOut(BaseModel):
     seq: int
     role: str
     text: str
+    standalone: str | None = Field(
+        default=None, description="Customer follow-ups: the standalone question the bot worked on (redacted)"
+    )
     intent: str | None
     action: str | None
     pii_types: list[str]
@@ -113,6 +116,9 @@ class ConversationOut(BaseModel):
     created_at: datetime
     messages: list[MessageOut]
     waiting: WaitingOut | None = None
+    survey_handoff_id: str | None = Field(
+        default=None, description="A resolved case awaiting the customer's 1-5 rating (POST /v1/widget/csat)"
+    )
 
 
 class HealthOut(BaseModel):

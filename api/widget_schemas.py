@@ -41,3 +41,12 @@ class FeedbackIn(BaseModel):
 
     helpful: bool
     comment: str | None = Field(default=None, max_length=1000)
+
+
+class CsatIn(BaseModel):
+    """The one satisfaction question after a resolved case: 1 (very dissatisfied) to 5 (very satisfied)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    handoff_id: str = Field(max_length=40)
+    score: int = Field(ge=1, le=5)

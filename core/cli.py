@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         "--password-env", metavar="VAR", help="read the password from this environment variable (else prompt)"
     )
 
+    _privacy_parsers(sub)
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "chromadb", "jieba", "presidio-analyzer"):
@@ -69,9 +71,92 @@ def main(argv: list[str] | None = None) -> int:
         return _ingest(settings, args.folder or settings.kb_dir)
     if args.command == "create-user":
         return _create_user(settings, args)
+    if args.command in PRIVACY_COMMANDS:
+        return _privacy(settings, args)
     if args.command == "ask":
         return _ask(settings, args.question, args.group, args.mention)
     return _serve(settings, args.host, args.port, ingest=not args.no_ingest)
+
+
+PRIVACY_COMMANDS = ("export-customer", "erase-customer", "purge", "rotate-vault-key")
+
+
+def _privacy_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """PIPL rights and retention from the command line (audited as "system", via "cli")."""
+
+    def subject(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--customer-ref", help="the pseudonymous customer reference (C…)")
+        p.add_argument("--channel", help="with --customer-id: the channel the bank's customer id is on")
+        p.add_argument("--customer-id", help="the bank's customer id (with --channel)")
+        p.add_argument("--conversation", help="any conversation of the customer")
+        p.add_argument("--reason", required=True, help="why (the request's reference); goes to the audit")
+
+    p_export = sub.add_parser("export-customer", help="export everything stored about a customer (JSON)")
+    subject(p_export)
+    p_export.add_argument("--reveal", action="store_true", help="include the originals (audited reveal)")
+    p_export.add_argument("--out", type=Path, help="write here (created 0600) instead of stdout")
+    p_erase = sub.add_parser("erase-customer", help="erase a customer's originals and transcripts")
+    subject(p_erase)
+    p_erase.add_argument("--yes", action="store_true", help="really erase (it cannot be undone)")
+    sub.add_parser("purge", help="apply the retention periods (run daily, e.g. from cron)")
+    sub.add_parser("rotate-vault-key", help="re-encrypt the vault under VAULT_KEY (old in VAULT_OLD_KEYS)")
+
+
+def _privacy(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    from sqlalchemy.orm import sessionmaker
+
+    from agent.identity import Pseudonymizer
+    from core.files import create_private
+    from core.wiring import vault_key
+    from privacy import SqlVault
+    from services.privacy_rights import PrivacyRights, RightsError, Subject
+    from storage.engine import build_engine
+    from storage.migrations import upgrade
+
+    engine = build_engine(settings.sqlalchemy_url, settings.data_dir)
+    upgrade(engine)
+    key = vault_key(settings)
+    rights = PrivacyRights(
+        sessionmaker(engine, expire_on_commit=False),
+        SqlVault(engine, key, old_keys=settings.vault_old_keys),
+        Pseudonymizer(settings.customer_ref_secret or key),
+        vault_retention_days=settings.vault_retention_days,
+        transcript_retention_days=settings.transcript_retention_days,
+        erasure_transcripts=settings.erasure_transcripts,
+    )
+    try:
+        if args.command == "purge":
+            print(rights.purge(None, via="cli"))
+        elif args.command == "rotate-vault-key":
+            rotated = rights.rotate_vault_key(None, via="cli")
+            print(f"re-encrypted {rotated} original(s); nothing left to rotate")
+        else:
+            who = Subject(args.customer_ref, args.channel, args.customer_id, args.conversation)
+            if args.command == "erase-customer":
+                if not args.yes:
+                    print("error: erasure cannot be undone; add --yes", file=sys.stderr)
+                    return 2
+                print(rights.erase(None, who, reason=args.reason, via="cli"))
+            else:
+                body = json.dumps(
+                    rights.export(None, who, reveal=args.reveal, reason=args.reason, via="cli"),
+                    ensure_ascii=False,
+                    indent=2,
+                )
+                if args.out:
+                    if not create_private(args.out, body):
+                        print(f"error: {args.out} exists", file=sys.stderr)
+                        return 1
+                else:
+                    print(body)
+    except RightsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
 
 
 def _ingest(settings: Settings, folder: Path) -> int:

@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     # Privacy vault: a Fernet key (urlsafe base64, 32 bytes). Generated into data_dir in development.
     vault_key: str | None = None
     pii_score_threshold: float = 0.5
+    # Retired vault keys, read but never written, while `python -m core rotate-vault-key` re-encrypts
+    # (JSON list: VAULT_OLD_KEYS='["old key"]'). Drop them when it reports nothing left to rotate.
+    vault_old_keys: list[str] = Field(default_factory=list)
+    # The secret behind pseudonymous customer refs; defaults to VAULT_KEY. Set it to the current VAULT_KEY
+    # before the first rotation, or a customer's new conversations get a new ref (export/erase miss them).
+    customer_ref_secret: str | None = None
+
+    # PIPL retention and erasure (services/privacy_rights.py; `python -m core purge` runs the job).
+    vault_retention_days: int = Field(default=90, ge=1)  # originals behind the placeholders
+    transcript_retention_days: int = Field(default=1095, ge=1)  # conversations, last activity
+    # On a customer's erasure request: "delete" their conversations, or "keep_redacted" (a bank with a
+    # record-keeping duty keeps the redacted transcript, unlinked from the customer); originals always go.
+    erasure_transcripts: Literal["delete", "keep_redacted"] = "delete"
 
     # Knowledge base
     kb_dir: Path = SAMPLE_KB_DIR
@@ -104,6 +117,11 @@ class Settings(BaseSettings):
     holidays: list[date] = Field(default_factory=list)  # weekdays closed
     workdays_extra: list[date] = Field(default_factory=list)  # weekend days open (调休)
     priority_tiers: list[str] = Field(default_factory=lambda: ["private", "vip", "premium"])
+    # How often the app looks for SLA warnings and breaches and alerts staff (0: never, e.g. a worker
+    # that only serves the widget while another process alerts).
+    sla_check_interval_s: float = Field(default=60.0, ge=0)
+    # Maker-checker for the knowledge base: the author of a draft cannot publish it; another editor must.
+    kb_two_person_publish: bool = False
     # Signed customer tiers (services.tiers): the bank's site signs (customer id, tier) with this secret;
     # without it every tier a client sends is ignored.
     tier_secret: str | None = None

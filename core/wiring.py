@@ -8,7 +8,7 @@ goes through `build_services`. It sits at the top of the layering (only `api` an
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,9 +22,11 @@ from agent.identity import Pseudonymizer
 from agent.pipeline import Agent, AgentConfig, Classifier
 from agent.responders import Responder, build_responder
 from agent.responders.provider import build_chat_model
+from agent.understanding.answerability import load_gate
 from agent.understanding.classifier import ModelClassifier
 from agent.understanding.followup import LLMRewriter, SlotRewriter
 from agent.understanding.intent_model import load_model
+from agent.understanding.scope import gazetteer_names
 from agent.understanding.terms import RewriterFactory, slot_rewriter
 from channels.wecom.config import WeComSettings
 from channels.wecom.runtime import WeComRuntime, build_wecom
@@ -36,9 +38,11 @@ from events.dispatch import Dispatcher
 from knowledge import KnowledgeBase, build_embedder, build_store
 from knowledge.embedders.base import Embedder
 from privacy import Redactor, SqlVault, build_analyzer, generate_key
+from services.alerts import AlertSender, LogAlertSender
 from services.conversations import ConversationService
 from services.copilot import StaffCopilot
-from services.handoffs import HandoffDesk
+from services.handoffs import HandoffDesk, waiting_for
+from services.privacy_rights import PrivacyRights
 from services.sla import SlaPolicy, policy_from_settings
 from storage.engine import build_engine
 from storage.migrations import upgrade
@@ -64,6 +68,7 @@ class Services:
     dispatcher: Dispatcher  # domain events: services publish, listeners react
     events: TopicBus  # topic bus behind the SSE streams (fed by listeners in api/); Redis with REDIS_URL
     sla: SlaPolicy  # service-level targets by priority and tier, on the service team's calendar
+    alerts: AlertSender = field(default_factory=LogAlertSender)  # SLA breaches, re-triaged cases
     wecom: WeComRuntime | None = None  # the WeCom channel, when WECOM_CORP_ID is set
     copilot: StaffCopilot | None = None  # suggested replies for staff on open handoffs
 
@@ -153,12 +158,12 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
     upgrade(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     key = vault_key(settings)
-    vault = SqlVault(engine, key)
+    vault = SqlVault(engine, key, old_keys=settings.vault_old_keys)
     redactor = Redactor(
         build_analyzer(),
         vault,
         score_threshold=settings.pii_score_threshold,
-        allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
+        allow_list=[settings.bank_name, *settings.bot_names, settings.hotline, *gazetteer_names()],
     )
     embedder = build_embedder(
         settings.embedder, settings.embedder_model_path, threads=settings.native_threads
@@ -172,6 +177,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         knowledge=knowledge,
         responder=responder,
         rewriter=build_rewriter(settings),
+        gate=load_gate(),
         config=AgentConfig(
             bank_name=settings.bank_name,
             hotline=settings.hotline,
@@ -179,10 +185,15 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
             retrieval_k=settings.retrieval_k,
         ),
     )
-    pseudonymizer = Pseudonymizer(key)
+    pseudonymizer = Pseudonymizer(settings.customer_ref_secret or key)
     dispatcher = Dispatcher()
+    sla = policy_from_settings(settings)
     conversations = ConversationService(
-        sessions=sessions, agent=agent, pseudonymizer=pseudonymizer, events=dispatcher
+        sessions=sessions,
+        agent=agent,
+        pseudonymizer=pseudonymizer,
+        events=dispatcher,
+        waiting=lambda session, cid: waiting_for(session, cid, sla, settings.priority_tiers),
     )
     handoffs = HandoffDesk(dispatcher, redactor, vault)
     wecom_settings = WeComSettings.from_settings(settings)
@@ -216,7 +227,20 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         handoffs=handoffs,
         dispatcher=dispatcher,
         events=build_topic_bus(settings),
-        sla=policy_from_settings(settings),
+        sla=sla,
         wecom=wecom,
         copilot=StaffCopilot(sessions, knowledge, responder, classifier, k=settings.retrieval_k),
+    )
+
+
+def build_privacy_rights(services: Services) -> PrivacyRights:
+    """PIPL export, erasure, retention and key rotation over the running services (CLI and admin API)."""
+    s = services.settings
+    return PrivacyRights(
+        services.sessions,
+        services.vault,
+        services.pseudonymizer,
+        vault_retention_days=s.vault_retention_days,
+        transcript_retention_days=s.transcript_retention_days,
+        erasure_transcripts=s.erasure_transcripts,
     )

@@ -503,6 +503,15 @@ _STREET_LEVEL = re.compile(
 )
 
 
+def load_cluener_dev(path: Path, n: int, held_out: int = 1000, seed: int = 11) -> list[LabelledMessage]:
+    """A seeded sample of n CLUENER sentences from outside the eval's held-out sample (`load_cluener`
+    with its defaults): what name rules may be tuned on; the held-out sample is only scored."""
+    rows = load_cluener(path, None)
+    held = set(random.Random(7).sample(range(len(rows)), held_out))
+    rest = [i for i in range(len(rows)) if i not in held]
+    return [rows[i] for i in random.Random(seed).sample(rest, min(n, len(rest)))]
+
+
 def load_cluener(path: Path, n: int | None, seed: int = 7) -> list[LabelledMessage]:
     """CLUENER2020 sentences (a seeded sample of n, or all); `name` → PERSON, `address` → ADDRESS.
 
@@ -561,4 +570,59 @@ def load_presidio_synth(path: Path, n: int | None) -> list[LabelledMessage]:
         messages.append(
             LabelledMessage(text, tuple(sorted(spans, key=lambda s: s.start)), "presidio_synth", "en")
         )
+    return messages
+
+
+# --- profile paragraphs (MultiPriv-style) -----------------------------------------------------------
+# One person per paragraph, several attributes linked to them, the name mentioned more than once (the
+# second time as written again, a surname with a title, or a given name): what a customer pastes when
+# a form asks "describe the account holder", or a staff note. Written for this eval.
+
+PROFILES_ZH = [
+    "客户{NAME_ZH}，身份证号{ID18}，现住{ADDRESS_ZH}。{SAME_NAME_ZH}的手机是{MOBILE}，邮箱{EMAIL}，"
+    "{DATE}在我行开立借记卡{CARD}，月均流水{AMOUNT}。",
+    "本人{NAME_ZH}，证件号码：{ID18_FORM}，联系电话{MOBILE_FORM}。工作单位在{ADDRESS_ZH}，"
+    "工资卡{CARD_FORM}，车牌{PLATE}。如需核实请联系{SAME_NAME_ZH}本人。",
+    "申请人：{NAME_ZH}\n身份证：{ID18}\n手机：{MOBILE}\n微信号：{WECHAT}\n通讯地址：{ADDRESS_ZH}\n"
+    "备注：{SAME_SURNAME_ZH}先生{DATE}来电，订单号{ORDER_NO}的退款未到账。",
+    "我爱人叫{NAME_ZH}，她的护照号{PASSPORT}，港澳通行证{PERMIT}。{SAME_NAME_ZH}上个月转了{AMOUNT}到"
+    "对公账户{ACCOUNT}，流水号{TXN_REF}，到现在没到账，她QQ {QQ}。",
+    "联系人{NAME_ZH}（{SAME_NAME_ZH}的身份证{ID18_MISTYPED_NO_CONTEXT}），住址{ADDRESS_ZH}，"
+    "座机{LANDLINE}，邮箱{EMAIL_FORM}。",
+]
+
+PROFILES_EN = [
+    "Account holder: {NAME_EN}. {SAME_NAME_EN} lives at {ADDRESS_EN} and can be reached on {MOBILE} or "
+    "{EMAIL}. Card {CARD} was opened on {DATE}; average balance {AMOUNT}.",
+    "My name is {NAME_EN}, passport {PASSPORT_OTHER}. Please send the statement to {EMAIL_FORM}; "
+    "{SAME_FIRST_EN} is my first name on the account. Reference {TXN_REF}.",
+]
+
+
+def generate_profiles(n: int, seed: int = 20261203) -> list[LabelledMessage]:
+    """n profile paragraphs, about a fifth in English, cycling through the templates in a seeded order."""
+    values = _Values(seed)
+    slots = _slots(values)
+    last: dict[str, str] = {}
+
+    def remember(key: str, make: Callable[[], str]) -> Callable[[], str]:
+        def _make() -> str:
+            last[key] = make()
+            return last[key]
+
+        return _make
+
+    slots["NAME_ZH"] = ("PERSON", remember("zh", values.name_zh))
+    slots["NAME_EN"] = ("PERSON", remember("en", values.name_en))
+    slots["SAME_NAME_ZH"] = ("PERSON", lambda: last["zh"])
+    slots["SAME_SURNAME_ZH"] = ("PERSON", lambda: last["zh"][0])
+    slots["SAME_NAME_EN"] = ("PERSON", lambda: last["en"])
+    slots["SAME_FIRST_EN"] = ("PERSON", lambda: last["en"].split()[0])
+    rng = random.Random(seed)
+    messages = []
+    for i in range(n):
+        english = i % 5 == 4
+        template = rng.choice(PROFILES_EN if english else PROFILES_ZH)
+        text, spans = _fill(template, slots)
+        messages.append(LabelledMessage(text, tuple(spans), "profiles", "en" if english else "zh"))
     return messages

@@ -20,13 +20,26 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
 from evals.pii_baseline import build_presidio_default, presidio_default_results
-from evals.pii_data import LabelledMessage, generate, load_cluener, load_presidio_synth
+from evals.pii_data import (
+    LabelledMessage,
+    generate,
+    generate_profiles,
+    load_cluener,
+    load_cluener_dev,
+    load_presidio_synth,
+)
 from evals.report import SHARED_EVALDATA, Section, markdown_table
 from privacy import ENTITY_TYPES, Redactor, SqlVault, build_analyzer, generate_key
 from storage.migrations import upgrade
 
 TITLE = "Privacy: PII detection and leak rate"
-SIZES = {"generated": (2400, 200), "cluener": (1000, 100), "presidio_synth": (1500, 100)}
+PROFILES = "MultiPriv-style profiles"
+SIZES = {
+    "generated": (2400, 200),
+    "cluener": (1000, 100),
+    "presidio_synth": (1500, 100),
+    "profiles": (500, 60),
+}
 # Presidio's published figures on synth_dataset_v2 (evals/data/public/README.md), all its entity types,
 # token-level matching in presidio-research: not the same scoring, shown for orientation.
 PUBLISHED = {
@@ -356,6 +369,7 @@ def run(*, quick: bool, plots_dir: Path) -> Section:
             ["PERSON", "ADDRESS", "BANK_CARD", "PHONE_NUMBER", "EMAIL_ADDRESS"],
             redactor,
         ),
+        evaluate(PROFILES, generate_profiles(size["profiles"]), list(ENTITY_TYPES), redactor),
     ]
     plot = _plot(results, plots_dir / "privacy_f2.png")
     return Section(
@@ -368,7 +382,7 @@ def run(*, quick: bool, plots_dir: Path) -> Section:
 
 
 def _markdown(results: list[DatasetResult], plot: Path) -> str:
-    generated, cluener, synth = results
+    generated, cluener, synth, profiles = results
     published = markdown_table(
         ["Presidio, published", "P", "R", "F2"], [[k, *v] for k, v in PUBLISHED.items()]
     )
@@ -397,8 +411,10 @@ def _markdown(results: list[DatasetResult], plot: Path) -> str:
             "Non-PII numbers flagged (overlapped by any find):",
             _decoy_table(generated),
             f"### CLUENER2020 ({cluener.messages} sentences sampled with a fixed seed)",
-            "The official dev split is not stored offline; the sample is drawn from the train split, which "
-            "no recognizer here was fitted on (rules and LAC only). News-like Chinese text; `name` → "
+            "The official dev split is not stored offline; the sample is drawn from the train split (seed 7) "
+            "and is the **held-out** part: name rules were tuned only on other train sentences "
+            "(`python -m evals.privacy --cluener-dev`, 3,000 sentences outside this sample). News-like "
+            "Chinese text; `name` → "
             "PERSON, `address` → ADDRESS. Our address rules aim at "
             "street-level addresses (a road or house number): a city or province alone is kept on purpose, "
             "so `place` spans are mostly not redacted.",
@@ -413,6 +429,17 @@ def _markdown(results: list[DatasetResult], plot: Path) -> str:
             _entity_table(synth),
             markdown_table(["", "ours", "Presidio default"], _summary_rows(synth)),
             published,
+            f"### MultiPriv-style profile paragraphs ({profiles.messages}, Faker zh_CN/en, seeded)",
+            "One person per paragraph with several linked attributes (ID, phones, e-mail, address, card, "
+            "WeChat, QQ, account, permit, passport, plate) in every written form, the name mentioned again "
+            "later (in full, as 王先生, or by first name), with dates, amounts, order and transaction "
+            "numbers beside them that must stay (`evals/pii_data.py`, `generate_profiles`). The leak "
+            "rate is the share of paragraphs in which any attribute survives verbatim.",
+            _entity_table(profiles),
+            markdown_table(["", "ours", "Presidio default"], _summary_rows(profiles)),
+            _kind_table(profiles),
+            "Non-PII numbers flagged:",
+            _decoy_table(profiles),
         ]
     )
 
@@ -424,7 +451,13 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) 
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--cluener-dev", action="store_true", help="PERSON on the CLUENER tuning sentences")
     args = parser.parse_args(argv)
+    if args.cluener_dev:
+        dev = load_cluener_dev(SHARED_EVALDATA / "pii" / "cluener2020_train.json", 3000)
+        person = score(dev, run_ours(build_redactor(), dev), ["PERSON"]).per_entity["PERSON"]
+        out(f"CLUENER dev (3,000 train sentences outside the held-out sample) PERSON {person.as_dict()}")
+        return
     section = run(quick=args.quick, plots_dir=Path(tempfile.mkdtemp()))
     out(section.markdown)
     out(f"({section.seconds:.0f} s; plot {section.plots[0]})")

@@ -19,6 +19,8 @@ class HandoffOpened(DomainEvent):
     """A customer turn opened a handoff or re-triaged / updated the waiting one."""
 
     handoff_id: str
+    retriaged: bool = False  # an update that raised the waiting case's urgency
+    urgency: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,3 +57,21 @@ class HandoffReturned(DomainEvent):
 @dataclass(frozen=True)
 class HandoffResolved(DomainEvent):
     handoff_id: str
+
+
+@dataclass(frozen=True)
+class HandoffTransferred(DomainEvent):
+    """A handoff moved to another person (claimed by them) or back to a team's queue."""
+
+    handoff_id: str
+    from_name: str  # display name of who handed it on
+    to_name: str | None  # display name of the new person; None when it went to a queue
+    team_id: str | None
+
+
+@dataclass(frozen=True)
+class StaffTyping(DomainEvent):
+    """The person on the case is typing a reply (not stored; only shown live)."""
+
+    handoff_id: str
+    staff_name: str

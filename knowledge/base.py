@@ -9,10 +9,11 @@ from pathlib import Path
 from knowledge.chunk import Chunk
 from knowledge.chunking import IndexEntry
 from knowledge.embedders.base import Embedder
+from knowledge.errors import StoreUnavailable
 from knowledge.ingest import Ingestor, IngestReport, Progress
 from knowledge.loaders import Document
 from knowledge.retriever import HybridRetriever, KeywordIndex, Retrieval
-from knowledge.store import ChromaStore, StoredDocument
+from knowledge.store import STORE_FAULTS, ChromaStore, StoredDocument
 
 
 class KnowledgeBase:
@@ -69,8 +70,19 @@ class KnowledgeBase:
             return deleted
 
     def search(self, query: str, k: int = 5, query_vector: Sequence[float] | None = None) -> Retrieval:
-        """`query_vector`: the query's embedding when the caller already has it (embedded once per turn)."""
-        return self.retriever.retrieve(query, self.keywords(), k, query_vector=query_vector)
+        """`query_vector`: the query's embedding when the caller already has it (embedded once per turn).
+
+        Never answers from the in-memory BM25 index alone when the store is down: its confidence is
+        calibrated on fused scores, and a bank must not give a wrong answer confidently. Raises
+        `StoreUnavailable` instead."""
+        try:
+            return self.retriever.retrieve(query, self.keywords(), k, query_vector=query_vector)
+        except STORE_FAULTS as exc:
+            raise StoreUnavailable(f"the knowledge store did not answer ({type(exc).__name__})") from exc
+
+    def ping(self) -> None:
+        """Raise unless the store answers now (`count` reads the in-memory index and would not notice)."""
+        self.store.ping()
 
     def count(self) -> int:
         """Number of chunks (an FAQ pair is one chunk, whatever its alt questions)."""

@@ -26,6 +26,14 @@ class StoreError(KnowledgeError):
     code = "store_error"
 
 
+class StoreUnavailable(StoreError):
+    """The store did not answer (a Chroma server down, a connection reset): a fault, not a bug. A turn
+    that needs the knowledge base fails with it (503 `knowledge_unavailable`); one that only wanted
+    extras from it (a handoff's suggested passages) goes on without them."""
+
+    code = "knowledge_unavailable"
+
+
 class EmbedderUnavailableError(KnowledgeError):
     """An embedding backend's optional dependency or model files are missing."""
 

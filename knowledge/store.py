@@ -23,6 +23,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import chromadb.errors
+import httpx
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge.chunk import Chunk
@@ -43,6 +45,9 @@ HNSW_MAX_NEIGHBORS = 16
 HNSW_EF_CONSTRUCTION = 100
 HNSW_EF_SEARCH = 150
 _NAME_CHARS = re.compile(r"[^a-zA-Z0-9._-]+")
+# What a store that is down or unreachable raises (as opposed to a bug): the HTTP client's transport
+# errors for a Chroma server, Chroma's own errors for an embedded store that cannot be read.
+STORE_FAULTS: tuple[type[Exception], ...] = (httpx.TransportError, chromadb.errors.ChromaError)
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,11 @@ class ChromaStore:
     @property
     def name(self) -> str:
         return str(self.collection.name)
+
+    def ping(self) -> None:
+        """Raise unless the store answers now (readiness): one cheap call that reaches a Chroma server,
+        not the in-memory index built from it."""
+        self.collection.count()
 
     def count(self) -> int:
         """Number of index entries (vectors), drafts included; an FAQ with alt questions has several."""

@@ -47,7 +47,7 @@ def residual_spans(text: str, covered: Sequence[tuple[int, int]]) -> list[tuple[
 
 def _explained(text: str, start: int, end: int) -> bool:
     digits = text[start:end]
-    if _is_date(digits) or _SERVICE.fullmatch(digits):
+    if is_date_digits(digits) or _SERVICE.fullmatch(digits):
         return True
     before = text[max(0, start - _CONTEXT_CHARS) : start]
     if _AMOUNT_AFTER.match(text, end) or _AMOUNT_BEFORE.search(before):
@@ -57,7 +57,7 @@ def _explained(text: str, start: int, end: int) -> bool:
     return bool(_REFERENCE_WORDS.search(before) or _LETTER_PREFIX.search(before))
 
 
-def _is_date(digits: str) -> bool:
+def is_date_digits(digits: str) -> bool:
     """YYYYMMDD, optionally followed by hhmm or hhmmss (a timestamp); due dates may be in the future."""
     if len(digits) not in (8, 12, 14) or digits[:2] not in ("19", "20"):
         return False

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol, runtime_checkable
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import (
+    ColumnElement,
     DateTime,
     Engine,
     Integer,
@@ -25,8 +26,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     bindparam,
+    delete,
+    func,
     insert,
+    or_,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -123,7 +128,11 @@ class _VaultRow(_Base):
     entity_type: Mapped[str] = mapped_column(String(32))
     digest: Mapped[str] = mapped_column(String(64))
     ciphertext: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(UTC))
+    # Which VAULT_KEY encrypted the row (`key_id`); NULL for rows written before key rotation existed.
+    key_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=lambda: datetime.now(UTC), index=True
+    )
 
 
 VAULT_METADATA = _Base.metadata  # for schema checks and throw-away test databases
@@ -148,14 +157,18 @@ class SqlVault:
     key) is how a value seen again maps back to its placeholder without decrypting every row.
     """
 
-    def __init__(self, engine: Engine, key: str) -> None:
+    def __init__(self, engine: Engine, key: str, old_keys: Sequence[str] = ()) -> None:
+        """`key` encrypts; `old_keys` (retired VAULT_KEYs) are only read, until `rotate` has re-encrypted
+        every row under `key`. Workers run with both during a rotation, so nothing stops."""
         try:
-            self._fernet = Fernet(key)
+            fernets = [Fernet(k) for k in (key, *old_keys)]
         except ValueError as exc:
-            raise VaultKeyError("VAULT_KEY is not a valid Fernet key") from exc
-        self._digest_key = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=b"pii-vault-digest"
-        ).derive(base64.urlsafe_b64decode(key))
+            raise VaultKeyError("VAULT_KEY (or an old vault key) is not a valid Fernet key") from exc
+        self._fernet = MultiFernet(fernets)
+        self.key_id = key_id(key)
+        # The digest of a value under each key, the current one first: a value stored under an old key
+        # is still found again (same placeholder) until its row is rotated.
+        self._digest_keys = [_digest_key(k) for k in (key, *old_keys)]
         self._engine = engine
 
     def placeholder_for(self, conversation_id: str, entity_type: str, original: str) -> str:
@@ -164,12 +177,12 @@ class SqlVault:
         Two writers racing on one conversation hit a unique constraint; the loser retries and
         then finds the winner's row (same value) or takes the next number (another value).
         """
-        digest = self._digest(entity_type, original)
+        digest, *old = self._digests(entity_type, original)
         for attempt in range(_RETRIES):
             with Session(self._engine) as session:
                 found = session.scalar(
                     select(_VaultRow.placeholder).where(
-                        _VaultRow.conversation_id == conversation_id, _VaultRow.digest == digest
+                        _VaultRow.conversation_id == conversation_id, _VaultRow.digest.in_([digest, *old])
                     )
                 )
                 if found is not None:
@@ -201,7 +214,8 @@ class SqlVault:
         """
         if not items:
             return []
-        digests = [self._digest(entity_type, original) for entity_type, original in items]
+        all_digests = [self._digests(entity_type, original) for entity_type, original in items]
+        digests = [found[0] for found in all_digests]
         snapshot: Sequence[tuple[str, str]] | None = None
         if known is not None:
             snapshot = [(value.digest, value.placeholder) for value in known]
@@ -214,8 +228,13 @@ class SqlVault:
                     by_digest = dict(snapshot)
                     numbers = _highest_numbers(by_digest.values())
                     new_rows = []
-                    for (entity_type, original), digest in zip(items, digests, strict=True):
+                    for (entity_type, original), candidates in zip(items, all_digests, strict=True):
+                        digest = candidates[0]
                         if digest in by_digest:
+                            continue
+                        stored = next((d for d in candidates[1:] if d in by_digest), None)
+                        if stored is not None:  # stored under an old key, not yet rotated
+                            by_digest[digest] = by_digest[stored]
                             continue
                         prefix = placeholder_prefix(entity_type)
                         numbers[prefix] = numbers.get(prefix, 0) + 1
@@ -246,6 +265,7 @@ class SqlVault:
             "entity_type": entity_type,
             "digest": digest,
             "ciphertext": self._fernet.encrypt(original.encode("utf-8")).decode("ascii"),
+            "key_id": self.key_id,
             "created_at": datetime.now(UTC),
         }
 
@@ -258,6 +278,7 @@ class SqlVault:
             entity_type=entity_type,
             digest=digest,
             ciphertext=self._fernet.encrypt(original.encode("utf-8")).decode("ascii"),
+            key_id=self.key_id,
         )
 
     def _decrypt(self, token: str) -> str:
@@ -285,8 +306,68 @@ class SqlVault:
             return [(placeholder, entity_type) for placeholder, entity_type in rows]
 
     def _digest(self, entity_type: str, original: str) -> str:
+        return self._digests(entity_type, original)[0]
+
+    def _digests(self, entity_type: str, original: str) -> list[str]:
+        """The value's digest under the current key, then under each old key."""
         message = normalise(entity_type, original).encode("utf-8")
-        return hmac.new(self._digest_key, message, hashlib.sha256).hexdigest()
+        return [hmac.new(k, message, hashlib.sha256).hexdigest() for k in self._digest_keys]
+
+    # -- data-subject rights, retention and key rotation (services/privacy_rights.py drives them) ------
+    def erase(self, conversation_ids: Sequence[str]) -> int:
+        """Delete every original of these conversations (PIPL erasure); returns how many rows went.
+
+        Copies in database backups stay readable with the vault key until those backups expire:
+        rotating the key (`rotate`) and destroying the old one shreds them too.
+        """
+        if not conversation_ids:
+            return 0
+        where = _TABLE.c.conversation_id.in_(list(conversation_ids))
+        with self._engine.begin() as connection:
+            return int(connection.execute(delete(_TABLE).where(where)).rowcount or 0)
+
+    def purge_before(self, cutoff: datetime) -> int:
+        """Delete originals stored before `cutoff` (retention); the redacted text keeps its placeholders."""
+        where = _TABLE.c.created_at < cutoff
+        with self._engine.begin() as connection:
+            return int(connection.execute(delete(_TABLE).where(where)).rowcount or 0)
+
+    def originals(self, conversation_id: str) -> list[tuple[str, str, str]]:
+        """(placeholder, entity type, original) of one conversation, for an audited export."""
+        return [(v.placeholder, v.entity_type, v.original) for v in self.known_values(conversation_id)]
+
+    def pending_rotation(self) -> int:
+        """Rows not yet encrypted under the current key."""
+        with self._engine.connect() as connection:
+            stmt = select(func.count()).select_from(_TABLE).where(_not_under(self.key_id))
+            return int(connection.scalar(stmt) or 0)
+
+    def rotate(self, batch: int = 500) -> int:
+        """Re-encrypt (and re-digest) up to `batch` rows written under an old key; returns how many.
+
+        Run until it returns 0 while every worker has the new VAULT_KEY and the old one in
+        VAULT_OLD_KEYS; then drop the old key. Each batch is one short transaction, and a row is
+        only rewritten if it is still what was read, so live writes never wait on a rotation.
+        """
+        with self._engine.begin() as connection:
+            rows = connection.execute(
+                select(_TABLE.c.id, _TABLE.c.entity_type, _TABLE.c.ciphertext)
+                .where(_not_under(self.key_id))
+                .order_by(_TABLE.c.id)
+                .limit(batch)
+            ).all()
+            for row_id, entity_type, ciphertext in rows:
+                original = self._decrypt(ciphertext)
+                connection.execute(
+                    update(_TABLE)
+                    .where(_TABLE.c.id == row_id, _TABLE.c.ciphertext == ciphertext)
+                    .values(
+                        ciphertext=self._fernet.encrypt(original.encode("utf-8")).decode("ascii"),
+                        digest=self._digest(entity_type, original),
+                        key_id=self.key_id,
+                    )
+                )
+        return len(rows)
 
     @staticmethod
     def _next_placeholder(session: Session, conversation_id: str, entity_type: str) -> str:
@@ -300,6 +381,23 @@ class SqlVault:
         )
         numbers = [int(m.group(1)) for p in taken if (m := numbered.fullmatch(p))]
         return f"<{prefix}_{max(numbers, default=0) + 1}>"
+
+
+def key_id(key: str) -> str:
+    """A short public name for a vault key (which key encrypted a row), not usable to derive it."""
+    return hashlib.sha256(b"vault-key-id:" + key.encode("ascii")).hexdigest()[:16]
+
+
+def _digest_key(key: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(key)
+    except ValueError as exc:
+        raise VaultKeyError("VAULT_KEY is not a valid Fernet key") from exc
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"pii-vault-digest").derive(raw)
+
+
+def _not_under(current: str) -> ColumnElement[bool]:
+    return or_(_TABLE.c.key_id.is_(None), _TABLE.c.key_id != current)
 
 
 _NUMBERED = re.compile(r"<([A-Z][A-Z_]*[A-Z])_(\d+)>")

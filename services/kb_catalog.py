@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.clock import aware, utcnow
 from core.status import ChunkStatus, KbDocumentStatus
 from knowledge import Document, KnowledgeBase, load_folder
 from knowledge.ingest import content_hash
@@ -84,9 +86,18 @@ def from_content(content: dict[str, Any]) -> Document:
     )
 
 
+def is_live(row: KbDocument, now: datetime) -> bool:
+    """Inside its validity window (a missing end is open)."""
+    starts = aware(row.effective_from) if row.effective_from else None
+    ends = aware(row.expires_on) if row.expires_on else None
+    return (starts is None or starts <= now) and (ends is None or now < ends)
+
+
 class KbCatalog:
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: KnowledgeBase, *, two_person_publish: bool = False) -> None:
         self.knowledge = knowledge
+        # Maker-checker: the author of a draft cannot publish it themselves (a deployment setting).
+        self.two_person_publish = two_person_publish
 
     # Reads -----------------------------------------------------------------------------------------
 
@@ -182,10 +193,20 @@ class KbCatalog:
         if row.draft_version is None:
             raise CatalogError("no_draft", f"document {doc_id} has no draft to publish")
         version = self.version(session, doc_id, row.draft_version)
+        if self.two_person_publish and version.author == actor.username:
+            audit.record(session, actor, "kb.publish_refused", "kb_document", doc_id, version=version.number)
+            session.commit()
+            raise CatalogError(
+                "own_draft",
+                f"two-person publishing: {actor.username} wrote this draft; another editor publishes it",
+            )
         row.published_version, row.draft_version = version.number, None
         row.updated_by = actor.username
         session.flush()
-        self.knowledge.ingest_document(from_content(version.content), ChunkStatus.PUBLISHED)
+        if is_live(row, utcnow()):
+            self.knowledge.ingest_document(from_content(version.content), ChunkStatus.PUBLISHED)
+        else:
+            self.knowledge.delete_document(doc_id)
         self.knowledge.delete_document(draft_id(doc_id))
         audit.record(session, actor, "kb.publish", "kb_document", doc_id, version=version.number)
         return version
@@ -237,6 +258,73 @@ class KbCatalog:
         audit.record(session, actor, "kb.delete", "kb_document", doc_id, chunks_removed=removed)
         return removed
 
+    @commits
+    def set_validity(
+        self,
+        session: Session,
+        actor: StaffUser,
+        doc_id: str,
+        effective_from: datetime | None,
+        expires_on: datetime | None,
+    ) -> KbDocument:
+        """Set when the document is answered from; takes effect in the index at once."""
+        row = self.get(session, doc_id)
+        if effective_from and expires_on and expires_on <= effective_from:
+            raise CatalogError("invalid_dates", "expires_on must be after effective_from")
+        # Stored in UTC: SQLite keeps no offset, and every other time in the database is UTC.
+        effective_from = effective_from.astimezone(UTC) if effective_from else None
+        expires_on = expires_on.astimezone(UTC) if expires_on else None
+        row.effective_from, row.expires_on = effective_from, expires_on
+        session.flush()
+        self._apply_validity(session, row, utcnow())
+        audit.record(
+            session, actor, "kb.validity", "kb_document", doc_id,
+            effective_from=effective_from.isoformat() if effective_from else None,
+            expires_on=expires_on.isoformat() if expires_on else None,
+        )  # fmt: skip
+        return row
+
+    def apply_validity(self, session: Session, now: datetime | None = None) -> int:
+        """Take expired documents out of the index and put newly effective ones in (each SLA round);
+        returns how many changed."""
+        now = now or utcnow()
+        rows = session.scalars(
+            select(KbDocument).where(
+                KbDocument.deleted.is_(False),
+                KbDocument.published_version.is_not(None),
+                (KbDocument.effective_from.is_not(None)) | (KbDocument.expires_on.is_not(None)),
+            )
+        ).all()
+        return sum(self._apply_validity(session, row, now) for row in rows)
+
+    def expiring(self, session: Session, within: timedelta, now: datetime | None = None) -> list[KbDocument]:
+        """Live documents that expire within `within`: the content team renews or retires them."""
+        now = now or utcnow()
+        stmt = (
+            select(KbDocument)
+            .where(
+                KbDocument.deleted.is_(False),
+                KbDocument.expires_on.is_not(None),
+                KbDocument.expires_on <= now + within,
+            )
+            .order_by(KbDocument.expires_on)
+        )
+        return list(session.scalars(stmt).all())
+
+    def _apply_validity(self, session: Session, row: KbDocument, now: datetime) -> bool:
+        if row.published_version is None:
+            return False
+        indexed = row.id in self.knowledge.documents((row.id,))
+        live = is_live(row, now)
+        if live and not indexed:
+            content = self.version(session, row.id, row.published_version).content
+            self.knowledge.ingest_document(from_content(content), ChunkStatus.PUBLISHED)
+            return True
+        if indexed and not live:
+            self.knowledge.delete_document(row.id)
+            return True
+        return False
+
     def import_folder(self, session: Session, folder: Path) -> ImportReport:
         """Import knowledge files as published versions: new ids are added; a file whose content changed
         since its last import becomes a new version; ids deleted by editors stay deleted."""
@@ -278,8 +366,12 @@ class KbCatalog:
         """Make the store mirror the catalog; returns (documents written, documents removed)."""
         stored = self.knowledge.documents()
         wanted: dict[str, tuple[Document, str]] = {}
+        now = utcnow()
+        outside: set[str] = set()
         for row in session.scalars(select(KbDocument).where(KbDocument.deleted.is_(False))):
-            if row.published_version is not None:
+            if row.published_version is not None and not is_live(row, now):
+                outside.add(row.id)
+            elif row.published_version is not None:
                 doc = from_content(self.version(session, row.id, row.published_version).content)
                 wanted[row.id] = (doc, ChunkStatus.PUBLISHED)
             if row.draft_version is not None:
@@ -295,7 +387,9 @@ class KbCatalog:
         # never knew (ingested straight into the store by other tools) are left alone.
         deleted = set(session.scalars(select(KbDocument.id).where(KbDocument.deleted.is_(True))))
         extra = [
-            doc_id for doc_id in stored if doc_id not in wanted and (doc_id in deleted or is_draft_id(doc_id))
+            doc_id
+            for doc_id in stored
+            if doc_id not in wanted and (doc_id in deleted or doc_id in outside or is_draft_id(doc_id))
         ]
         for doc_id in extra:
             self.knowledge.delete_document(doc_id)

@@ -32,6 +32,10 @@ class KbDocument(Base):
     deleted: Mapped[bool] = mapped_column(default=False)  # a tombstone: never re-imported from files
     file_hash: Mapped[str | None] = mapped_column(String(64))  # content hash when last imported from a file
     updated_by: Mapped[str] = mapped_column(String(64), default="system")
+    # Rates and fees change on a date: the document is answered from only inside this window (either end
+    # open); services.kb_catalog keeps the index in step (at publish, on change, and every SLA round).
+    effective_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

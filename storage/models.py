@@ -37,7 +37,9 @@ class Conversation(Base):
     # What the agent remembers between turns: `agent.conversation_state.ConversationState.to_json()`.
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
+    )
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", order_by="Message.seq", cascade="all, delete-orphan"
@@ -57,6 +59,8 @@ class Message(Base):
     role: Mapped[str] = mapped_column(String(16))  # Role
     sender_ref: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)  # redacted
+    # A customer follow-up rewritten into the standalone question the bot worked on (redacted); else None.
+    standalone: Mapped[str | None] = mapped_column(Text)
     intent: Mapped[str | None] = mapped_column(String(32))
     action: Mapped[str | None] = mapped_column(String(32))
     confidence: Mapped[float | None] = mapped_column(Float)
@@ -64,6 +68,8 @@ class Message(Base):
     citations: Mapped[list[Any]] = mapped_column(default=list)
     feedback: Mapped[str | None] = mapped_column(String(16))  # Feedback (bot messages)
     feedback_comment: Mapped[str | None] = mapped_column(Text)  # redacted
+    feedback_handled_by: Mapped[str | None] = mapped_column(String(64))  # the editor who handled a 👎
+    feedback_handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
@@ -86,6 +92,9 @@ class Handoff(Base):
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str | None] = mapped_column(String(32))
+    team_id: Mapped[str | None] = mapped_column(String(32), index=True)  # the team whose queue it is in
+    csat_score: Mapped[int | None] = mapped_column(Integer)  # 1-5, the customer's rating after the case
+    csat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -172,3 +181,36 @@ class AuditRecord(Base):
     target_type: Mapped[str] = mapped_column(String(32))
     target_id: Mapped[str | None] = mapped_column(String(128))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # never holds PII originals
+
+
+class Team(Base):
+    """A service team with its own queue: handoffs are routed to it by customer tier, handoff category or
+    topic words in the customer's question (see services.teams)."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # a short key: "cards", "vip"
+    name: Mapped[str] = mapped_column(String(64))
+    tiers: Mapped[list[Any]] = mapped_column(default=list)  # customer tiers it serves first
+    categories: Mapped[list[Any]] = mapped_column(default=list)  # handoff categories ("complaint")
+    keywords: Mapped[list[Any]] = mapped_column(default=list)  # topic words ("信用卡", "贷款")
+    rank: Mapped[int] = mapped_column(Integer, default=100)  # lower routes first among equal matches
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff_users.id"), primary_key=True)
+
+
+class SlaAlertSent(Base):
+    """Each (handoff, timer, state) is alerted once, across restarts and workers: the row is written
+    before the alert leaves, so a second worker's insert fails and it skips the alert."""
+
+    __tablename__ = "sla_alerts_sent"
+
+    handoff_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    timer: Mapped[str] = mapped_column(String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

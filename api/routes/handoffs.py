@@ -24,14 +24,16 @@ from api.console_schemas import (
     RevealOut,
     SlaOut,
     StaffTextIn,
+    TransferIn,
 )
 from api.deps import ServicesDep, SessionDep
-from api.errors import Conflict, Forbidden, NotFound
+from api.errors import Conflict, Forbidden, InvalidTarget, NotFound
 from api.schemas import MessageOut
 from core.clock import aware
 from events.bus import STAFF_TOPIC
 from services import handoffs as console
-from services.handoffs import StaffAction
+from services import teams as team_service
+from services.handoffs import GENERAL_QUEUE, StaffAction, Transfer
 from services.sla import SlaPolicy
 from services.staff import resolve_token
 from storage import repository
@@ -44,16 +46,24 @@ Status = Literal["open", "claimed", "resolved", "returned"]
 
 @router.get("", response_model=list[QueueItemOut])
 def list_handoffs(
-    _: AgentStaffDep,
+    staff: AgentStaffDep,
     session: SessionDep,
     services: ServicesDep,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    team: Annotated[str | None, Query(max_length=32)] = None,
 ) -> list[QueueItemOut]:
-    """The queue: open and claimed handoffs (or one status), urgent first, then tier, then longest wait."""
-    rows = console.queue(session, services.settings.priority_tiers, status, limit)
+    """The queue: open and claimed handoffs (or one status), urgent first, then tier, then longest wait.
+    `team`: one team's queue, `general` (routed to no team), or `mine` (my teams and the general queue)."""
+    teams: list[str] | None = None
+    if team == "mine":
+        teams = [*team_service.teams_of(session, staff), GENERAL_QUEUE]
+    elif team:
+        teams = [team]
+    rows = console.queue(session, services.settings.priority_tiers, status, limit, teams)
     names = repository.display_names(session, [h.claimed_by for h in rows if h.claimed_by])
-    return [_item(h, services.sla, names) for h in rows]
+    team_names = {t.id: t.name for t in team_service.all_teams(session)}
+    return [_item(h, services.sla, names, team_names) for h in rows]
 
 
 @router.get(
@@ -80,7 +90,7 @@ def get_handoff(
     """Summary, category, sentiment, the redacted transcript, what the bot answered, internal notes."""
     handoff = _find(session, handoff_id)
     conversation = handoff.conversation
-    base = _item(handoff, services.sla, _names(session, handoff)).model_dump()
+    base = _item(handoff, services.sla, _names(session, handoff), _team_names(session)).model_dump()
     return HandoffDetailOut(
         **base,
         summary=handoff.summary,
@@ -146,6 +156,31 @@ def return_to_bot(
     return _item(handoff, services.sla, _names(session, handoff))
 
 
+@router.post("/{handoff_id}/transfer", response_model=QueueItemOut)
+def transfer(
+    handoff_id: str, body: TransferIn, staff: AgentStaffDep, session: SessionDep, services: ServicesDep
+) -> QueueItemOut:
+    """Hand the case on with a note: to a colleague (who has it at once) or to a team's queue. The
+    customer's widget shows that the previous person left and who joined."""
+    handoff = _find(session, handoff_id)
+    with _conflicts():
+        try:
+            services.handoffs.transfer(
+                StaffAction(session, handoff, staff), Transfer(body.to, body.team, body.note)
+            )
+        except console.TransferRefused as exc:
+            raise InvalidTarget(str(exc)) from exc
+    return _item(handoff, services.sla, _names(session, handoff), _team_names(session))
+
+
+@router.post("/{handoff_id}/typing", status_code=204)
+def typing(handoff_id: str, staff: AgentStaffDep, session: SessionDep, services: ServicesDep) -> None:
+    """The claimer is typing: the customer sees "客服正在输入…" (the console sends this every few seconds
+    while the reply box changes; nothing is stored)."""
+    with _conflicts():
+        services.handoffs.typing(StaffAction(session, _find(session, handoff_id), staff))
+
+
 @router.post("/{handoff_id}/reveal", response_model=RevealOut)
 async def reveal(
     handoff_id: str, body: RevealIn, staff: AgentStaffDep, session: SessionDep, services: ServicesDep
@@ -183,7 +218,13 @@ def _names(session: SessionDep, handoff: Handoff) -> dict[str, str]:
     return repository.display_names(session, [handoff.claimed_by] if handoff.claimed_by else [])
 
 
-def _item(h: Handoff, policy: SlaPolicy, names: dict[str, str]) -> QueueItemOut:
+def _team_names(session: SessionDep) -> dict[str, str]:
+    return {t.id: t.name for t in team_service.all_teams(session)}
+
+
+def _item(
+    h: Handoff, policy: SlaPolicy, names: dict[str, str], team_names: dict[str, str] | None = None
+) -> QueueItemOut:
     sla = console.sla_for(h, policy)
     return QueueItemOut(
         id=h.id,
@@ -198,6 +239,8 @@ def _item(h: Handoff, policy: SlaPolicy, names: dict[str, str]) -> QueueItemOut:
         question=str(h.summary.get("question", "")),
         claimed_by=h.claimed_by,
         claimed_by_name=names.get(h.claimed_by, h.claimed_by) if h.claimed_by else None,
+        team_id=h.team_id,
+        team_name=(team_names or {}).get(h.team_id or "") or h.team_id,
         created_at=aware(h.created_at),
         sla=SlaOut(**sla.__dict__),
     )

@@ -1,5 +1,6 @@
 """Liveness (`/healthz`: the process answers; touches no dependency) and readiness (`/readyz`: the
-database, the knowledge index and, when configured, Redis answer now; 503 `not_ready` otherwise)."""
+database, the knowledge store (a real call to Chroma, not the in-memory index) and, when configured,
+Redis answer now; 503 `not_ready` otherwise)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def _checks(services: Services) -> list[Check]:
         with services.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
-    checks = [Check("database", database), Check("knowledge", services.knowledge.count)]
+    checks = [Check("database", database), Check("knowledge", services.knowledge.ping)]
     ping = getattr(services.events, "ping", None)
     if callable(ping):
         checks.append(Check("redis", ping))

@@ -8,9 +8,10 @@ stored: uploads are parsed and validated completely before a job is queued.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -19,6 +20,7 @@ from api.deps import KbAdminDep, ServicesDep, SessionDep
 from api.errors import AppError
 from api.kb_schemas import (
     DeleteOut,
+    FeedbackItemOut,
     GapOut,
     GapReportOut,
     JobOut,
@@ -33,14 +35,16 @@ from api.kb_schemas import (
     TryHitOut,
     TryIn,
     TryOut,
+    ValidityIn,
 )
 from api.security import Int64
 from core.status import ChunkStatus
 from knowledge import Document, KnowledgeError
 from knowledge.parsers import UploadError, UploadMeta
 from knowledge.preview import base_id
+from services import feedback_inbox as feedback_service
 from services import kb_jobs
-from services.gaps import gap_report
+from services.gaps import Gap, covering_document, gap_report
 from services.kb_admin import KbAdmin
 from services.kb_catalog import CatalogError, KbCatalog
 from storage.kb_models import KbDocument
@@ -53,6 +57,7 @@ _STATUS = {
     "conflict": 409,
     "no_draft": 409,
     "no_published": 409,
+    "own_draft": 403,
     "unsupported_format": 415,
     "parser_busy": 503,
 }
@@ -322,7 +327,58 @@ def gaps(
                 last_asked=g.last_asked,
                 examples=g.examples,
                 mean_confidence=g.mean_confidence,
+                covered_by=_covered_by(services, session, g),
             )
             for g in report
         ],
     )
+
+
+def _covered_by(services: ServicesDep, session: Session, gap: Gap) -> str | None:
+    """Re-check a gap against what is published now: the title of a document published after the
+    question was last asked that now answers it confidently (content that was already live when the bot
+    failed the customer does not count)."""
+    return covering_document(session, services.knowledge, gap)
+
+
+@router.put("/documents/{doc_id}/validity", response_model=KbDocumentDetail)
+def set_validity(
+    doc_id: str, body: ValidityIn, user: EditorDep, kb: KbAdminDep, session: SessionDep
+) -> KbDocumentDetail:
+    """Effective-from / expires-on dates: outside them customers are never answered from the document."""
+    return _change(
+        kb,
+        session,
+        doc_id,
+        lambda: kb.catalog.set_validity(session, user, doc_id, body.effective_from, body.expires_on),
+    )
+
+
+@router.get("/expiring", response_model=list[KbDocumentOut])
+def expiring(
+    _: EditorDep, kb: KbAdminDep, session: SessionDep, days: Annotated[int, Query(ge=1, le=365)] = 14
+) -> list[KbDocumentOut]:
+    """Documents that expire within `days` (or already have): renew or retire them."""
+    rows = kb.catalog.expiring(session, timedelta(days=days))
+    return [KbDocumentOut.model_validate(r) for r in rows]
+
+
+@router.get("/feedback", response_model=list[FeedbackItemOut])
+def feedback_inbox(
+    _: EditorDep,
+    session: SessionDep,
+    handled: bool | None = False,
+    doc_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[FeedbackItemOut]:
+    """Answers customers rated 👎 (question, answer, source, comment; all redacted), unhandled first."""
+    items = feedback_service.inbox(session, handled=handled, doc_id=doc_id, limit=limit)
+    return [FeedbackItemOut(**item.__dict__) for item in items]
+
+
+@router.post("/feedback/{message_id}/handled", status_code=204)
+def feedback_handled(message_id: str, user: EditorDep, session: SessionDep) -> Response:
+    """The content team dealt with it (fixed the entry, or judged the answer right)."""
+    if not feedback_service.mark_handled(session, user, message_id):
+        raise KbRequestError("not_found", f"no 👎 answer {message_id}")
+    return Response(status_code=204)

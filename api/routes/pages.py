@@ -34,3 +34,8 @@ def console_page() -> FileResponse:
 @router.get("/console/login")
 def login_page() -> FileResponse:
     return FileResponse(STATIC / "login.html")
+
+
+@router.get("/console/analytics")
+def analytics_page() -> FileResponse:
+    return FileResponse(STATIC / "analytics.html")

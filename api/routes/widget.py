@@ -15,14 +15,15 @@ from agent.state import Action, AgentReply
 from api import sse
 from api.auth import WIDGET_HEADER, WidgetDep
 from api.deps import ServicesDep, SessionDep, SettingsDep
-from api.errors import Forbidden, NotFound
+from api.errors import Conflict, Forbidden, NotFound
 from api.rate_limits import limit
 from api.schemas import ConversationOut, WaitingOut
 from api.validation import check_text
-from api.widget_schemas import FeedbackIn, PreviewOut, SessionIn, SessionOut, TextIn
+from api.widget_schemas import CsatIn, FeedbackIn, PreviewOut, SessionIn, SessionOut, TextIn
 from channels import widget
 from core.wiring import Services
 from events.bus import conversation_topic
+from services import csat
 from services.conversations import read_conversation
 from services.handoffs import waiting_for
 from services.widget_sessions import start_session
@@ -75,6 +76,7 @@ def my_conversation(
         if row.role == "staff" and row.sender_ref:
             message.author_name = names.get(row.sender_ref)
     out.waiting = _waiting(session, services, conversation_id)
+    out.survey_handoff_id = csat.pending_survey(session, conversation_id)
     return out
 
 
@@ -170,4 +172,14 @@ def feedback(
         given = widget.Feedback(conversation_id, message_id, body.helpful, body.comment)
         if not widget.record_feedback(session, services.redactor, given):
             raise NotFound(f"no answer {message_id} in this conversation")
+    return Response(status_code=204)
+
+
+@router.post("/csat", status_code=204)
+def rate_service(body: CsatIn, conversation_id: WidgetDep, session: SessionDep) -> Response:
+    """The customer's 1-5 rating of a resolved case of this conversation (once per case)."""
+    try:
+        csat.rate(session, conversation_id, body.handoff_id, body.score)
+    except csat.CsatRefused as exc:
+        raise (NotFound(str(exc)) if exc.missing else Conflict(str(exc))) from exc
     return Response(status_code=204)

@@ -23,6 +23,8 @@
       joined: (n) => `人工客服 ${n} 已加入对话`, staff: "人工客服",
       returned: "人工客服已结束服务，智能助手将继续为您解答。", resolved: "本次人工服务已完成，感谢您的耐心。",
       error: "抱歉，发送失败，请稍后再试。", you: "您", bot: "小禾",
+      csatQ: "您对本次人工服务满意吗？", csatScore: (n) => `${n} 分`, csatLow: "不满意", csatHigh: "非常满意",
+      csatThanks: "感谢您的评价！",
     },
     en: {
       title: "Qinghe Bank Online Service", subtitle: "Assistant · 24/7", send: "Send", close: "Close",
@@ -46,6 +48,8 @@
       returned: "Our staff have finished; the assistant will continue to help you.",
       resolved: "Your case has been handled. Thank you for your patience.",
       error: "Sorry, the message could not be sent. Please try again.", you: "You", bot: "Assistant",
+      csatQ: "How satisfied are you with our staff's help?", csatScore: (n) => `${n} of 5`,
+      csatLow: "Not satisfied", csatHigh: "Very satisfied", csatThanks: "Thank you for your rating!",
     },
   };
   const KEY = "qinghe-widget";
@@ -206,6 +210,7 @@
         });
         if (conv.mode === "human") notice(t("handoff"));
         waiting(conv.waiting || null);
+        if (conv.survey_handoff_id) survey(conv.survey_handoff_id);
         return;
       }
     }
@@ -226,14 +231,46 @@
           }
           else if (kind === "staff_message") { staffTyping(null); bubble("staff", data.text, data.name || t("staff")); unread(); }
           else if (kind === "staff_typing") staffTyping(data.name || t("staff"));
-          else if (kind === "staff_left") { staffTyping(null); notice(t("left")); }
+          else if (kind === "staff_left") { staffTyping(null); notice(t("left")); refreshWaiting(); }
           else if (kind === "waiting") waiting(data);
           else if (kind === "returned_to_bot") { waiting(null); notice(t("returned")); unread(); }
-          else if (kind === "resolved") { waiting(null); notice(t("resolved")); unread(); }
+          else if (kind === "resolved") { waiting(null); notice(t("resolved")); unread(); if (data.handoff_id) survey(data.handoff_id); }
         });
       } catch (e) { /* connection dropped: retry below */ }
       await new Promise((res) => setTimeout(res, 2000));
     }
+  }
+
+  // 满意度调查: one tap, 1-5, after a person resolved the case (asked again after a reload until answered).
+  function survey(handoffId) {
+    if (log.querySelector(`.csat[data-handoff-id="${handoffId}"]`)) return;
+    const box = el("div", "csat"); box.dataset.handoffId = handoffId;
+    box.setAttribute("role", "group"); box.setAttribute("aria-label", t("csatQ"));
+    const row = el("div", "csat-scores");
+    for (let n = 1; n <= 5; n++) {
+      const b = el("button", "csat-score", "★".repeat(n)); b.type = "button";
+      b.setAttribute("aria-label", t("csatScore", n)); b.title = n === 1 ? t("csatLow") : n === 5 ? t("csatHigh") : "";
+      b.onclick = async () => {
+        row.querySelectorAll("button").forEach((x) => { x.disabled = true; });
+        const r = await fetch("/v1/widget/csat", {
+          method: "POST", headers: { "content-type": "application/json", "x-widget-token": token },
+          body: JSON.stringify({ handoff_id: handoffId, score: n }),
+        }).catch(() => null);
+        if (r && (r.ok || r.status === 409)) box.replaceChildren(el("p", "csat-thanks", t("csatThanks")));
+        else row.querySelectorAll("button").forEach((x) => { x.disabled = false; });
+      };
+      row.append(b);
+    }
+    box.append(el("p", "csat-q", t("csatQ")), row);
+    log.appendChild(box); scroll();
+  }
+
+  // After a transfer the case may be back in a queue: ask for the current waiting status.
+  async function refreshWaiting() {
+    try {
+      const r = await fetch("/v1/widget/conversation", { headers: { "x-widget-token": token } });
+      if (r.ok) waiting((await r.json()).waiting || null);
+    } catch (e) { /* the next event or reload shows it */ }
   }
 
   // "Delivered" under a message a person will read (human mode).

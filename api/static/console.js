@@ -10,7 +10,7 @@
       complaint_registered: "投诉已登记", no_response: "客户无回应", other: "其他" },
   };
   const $ = (id) => document.getElementById(id);
-  let me = null, selected = null, items = [];
+  let me = null, selected = null, items = [], teams = [], agents = [];
   // Forms whose request is in flight: a re-render keeps their button disabled (no double send).
   const sending = new Set();
 
@@ -47,7 +47,8 @@
   }
 
   async function loadQueue() {
-    items = await api("/v1/handoffs");
+    const team = $("team-filter").value;
+    items = await api("/v1/handoffs" + (team ? `?team=${encodeURIComponent(team)}` : ""));
     const list = $("queue");
     list.replaceChildren();
     $("empty").hidden = items.length > 0;
@@ -59,7 +60,8 @@
       top.append(el("span", "badge u-" + h.urgency, LABELS.urgency[h.urgency] || h.urgency),
         el("span", "cat", LABELS.category[h.category] || h.category));
       if (h.customer_tier) top.append(el("span", "tier", h.customer_tier));
-      top.append(el("span", "status s-" + h.status, LABELS.status[h.status]));
+      if (h.team_name) top.append(el("span", "team", h.team_name));
+      top.append(el("span", "status s-" + h.status, LABELS.status[h.status] + (h.claimed_by ? ` · ${claimer(h)}` : "")));
       const sla = slaText(h);
       const bottom = el("div", "qi-bottom");
       bottom.append(el("span", "", "等待 " + waited(h.created_at)), el("span", sla.bad ? "sla bad" : "sla", sla.text));
@@ -87,7 +89,7 @@
     const d = $("detail");
     // A live refresh re-renders the detail: keep what the agent is typing.
     const drafts = d.dataset.id === h.id
-      ? ["reply-text", "note-text", "reveal-reason"].map((id) => [id, $(id) ? $(id).value : ""]) : [];
+      ? ["reply-text", "note-text", "reveal-reason", "transfer-note"].map((id) => [id, $(id) ? $(id).value : ""]) : [];
     d.dataset.id = h.id;
     d.replaceChildren();
     const head = el("div", "detail-head");
@@ -98,6 +100,7 @@
       el("span", "", "情绪：" + (h.sentiment <= -0.5 ? "强烈不满" : h.sentiment < 0 ? "不满" : "平稳") + `（${h.sentiment.toFixed(2)}）`),
       el("span", "", "客户：" + (h.summary.customer ? h.summary.customer.ref : "") + (h.customer_tier ? ` · ${h.customer_tier}` : "")),
       el("span", "", "渠道：" + (h.channel === "group" ? `群聊 ${h.group_id || ""}` : "网页")),
+      el("span", "", "团队：" + (h.team_name || "未分配")),
       el("span", "status s-" + h.status, LABELS.status[h.status] + (h.claimed_by ? ` · ${claimer(h)}` : "")));
     head.append(title, meta);
     d.append(head);
@@ -114,6 +117,7 @@
       actions.append(sel, button("标记解决", async () => { await api(`/v1/handoffs/${h.id}/resolve`, { outcome: sel.value }); }, "resolve", "ghost"));
     }
     d.append(actions);
+    if (active && (h.status === "open" || mine || me.role === "admin")) d.append(transferForm(h));
 
     const sum = section("摘要");
     const dl = el("dl");
@@ -163,6 +167,7 @@
       const go = el("button", "", "发送回复"); go.type = "submit";
       f.append(lab, ta, go);
       f.onsubmit = (e) => { e.preventDefault(); sendForm("reply-text", go, (text) => api(`/v1/handoffs/${h.id}/reply`, { text })); };
+      ta.addEventListener("input", () => typing(h.id));
       tr.append(f);
     }
     d.append(tr);
@@ -204,6 +209,39 @@
     d.append(notes);
     drafts.forEach(([id, value]) => { if ($(id) && value) $(id).value = value; });
     sending.forEach((id) => { const f = $(id) && $(id).form; if (f) f.querySelector("button").disabled = true; });
+  }
+
+  // Transfer: to a colleague (from the teams' member lists) or back to a team's queue, with a note.
+  function transferForm(h) {
+    const f = el("form", "transfer");
+    const sel = el("select"); sel.id = "transfer-to"; sel.setAttribute("aria-label", "转交给");
+    sel.append(Object.assign(el("option", "", "转交给…"), { value: "" }));
+    const queues = el("optgroup"); queues.label = "团队队列";
+    teams.forEach((t) => queues.append(Object.assign(el("option", "", `${t.name} 队列`), { value: "team:" + t.id })));
+    const people = el("optgroup"); people.label = "同事";
+    agents.filter((m) => m.username !== h.claimed_by).forEach((m) =>
+      people.append(Object.assign(el("option", "", m.display_name), { value: "staff:" + m.username })));
+    sel.append(queues, people);
+    const note = el("input"); note.id = "transfer-note"; note.placeholder = "转交说明（同事可见）"; note.maxLength = 2000;
+    note.setAttribute("aria-label", "转交说明");
+    const go = el("button", "ghost", "转交"); go.type = "submit"; go.id = "act-transfer";
+    f.append(sel, note, go);
+    f.onsubmit = (e) => {
+      e.preventDefault();
+      const [kind, value] = sel.value.split(":");
+      if (!value) return;
+      const body = kind === "team" ? { team: value, note: note.value } : { to: value, note: note.value };
+      act(async () => { await api(`/v1/handoffs/${h.id}/transfer`, body); note.value = ""; });
+    };
+    return f;
+  }
+
+  // While the agent types a reply the customer sees "客服正在输入…": at most one signal every 3 s.
+  let lastTyping = 0;
+  function typing(id) {
+    if (Date.now() - lastTyping < 3000) return;
+    lastTyping = Date.now();
+    fetch(`/v1/handoffs/${id}/typing`, { method: "POST" }).catch(() => {});
   }
 
   function clock(iso) {
@@ -290,7 +328,7 @@
       await loadQueue();
       if (selected && (data.id === selected || items.some((h) => h.id === selected && h.conversation_id === data.conversation_id))) await select(selected);
     };
-    ["handoff.updated", "handoff.claimed", "handoff.message", "handoff.note", "handoff.resolved", "handoff.returned", "conversation.message"]
+    ["handoff.updated", "handoff.retriaged", "handoff.transferred", "handoff.claimed", "handoff.message", "handoff.note", "handoff.resolved", "handoff.returned", "conversation.message"]
       .forEach((k) => source.addEventListener(k, refresh));
     source.onerror = () => $("live").classList.remove("on");
   }
@@ -311,6 +349,13 @@
     me = await api("/v1/auth/me");
     $("me").textContent = `${me.display_name}（${me.role}${me.can_reveal ? " · 可查看原文" : ""}）`;
     if (me.role !== "agent" && me.role !== "admin") { notForYou(); return; }
+    if (me.role === "admin") {
+      const link = el("a", "ghost", "数据分析"); link.href = "/console/analytics"; link.id = "analytics-link";
+      $("me").after(link);
+    }
+    [teams, agents] = await Promise.all([api("/v1/teams"), api("/v1/teams/agents")]);
+    $("team-filter").onchange = loadQueue;
+    teams.forEach((t) => $("team-filter").append(Object.assign(el("option", "", t.name), { value: t.id })));
     await loadQueue();
     live();
     setInterval(loadQueue, 60000); // SLA timers tick

@@ -46,6 +46,42 @@ def test_healthz_reports_the_configuration(client: TestClient) -> None:
     assert ready["checks"]["database"]["ok"] and ready["checks"]["knowledge"]["ok"]
 
 
+def test_readyz_asks_the_store_itself_not_the_index_built_from_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: with the Chroma server killed /readyz stayed 200 (it counted the in-memory index)."""
+    store = client.app.state.services.knowledge.store  # type: ignore[attr-defined]
+    assert client.get("/readyz").status_code == 200
+
+    def refused() -> int:
+        raise httpx.ConnectError("refused")
+
+    monkeypatch.setattr(store.collection, "count", refused)
+    r = client.get("/readyz")
+    assert r.status_code == 503
+    assert r.json()["error"]["details"]["knowledge"]["error"] == "ConnectError"
+
+
+def test_with_the_store_down_a_question_is_503_but_a_person_is_still_reached(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: no answer from BM25 alone while Chroma is down (503 knowledge_unavailable, the message
+    kept), yet asking for a person or an urgent case still opens a handoff (before: 503 from the
+    handoff's suggested passages)."""
+    store = client.app.state.services.knowledge.store  # type: ignore[attr-defined]
+
+    def refused(*_: object, **__: object) -> list[tuple[str, float]]:
+        raise httpx.ConnectError("refused")
+
+    monkeypatch.setattr(store, "nearest", refused)
+    r = client.post("/v1/chat", json={"text": "信用卡年费怎么收？"})
+    assert r.status_code == 503 and r.json()["error"]["code"] == "knowledge_unavailable", r.text
+    for text in ("我要转人工客服", "我的信用卡被盗刷了，快帮我冻结"):
+        r = client.post("/v1/chat", json={"text": text})
+        assert r.status_code == 200, r.text
+        assert r.json()["handoff_id"], r.json()
+
+
 def test_chat_round_trip_and_conversation_read_back(
     client: TestClient, staff_headers: dict[str, str]
 ) -> None:

@@ -109,3 +109,16 @@ _ZERO_LEAK_KINDS = {
     "id18", "id18_mistyped", "id18_mistyped_no_context", "id18_form", "id15", "card", "card_form",
     "mobile", "mobile_form", "email", "email_form",
 }  # fmt: skip
+
+
+def test_profile_paragraphs_leak_almost_nothing_and_keep_their_numbers(metrics: dict[str, Any]) -> None:
+    # Measured on 500 paragraphs (2026-12-03): any-type F2 0.998, 0.2 % of values leaked (names only),
+    # no date, amount, order or transaction number flagged; Presidio default leaked 66 %.
+    profiles = metrics[privacy.PROFILES]
+    ours = profiles["ours"]
+    assert ours["entities"]["any type"]["f2"] >= 0.95
+    assert ours["value_leak_rate"] <= 0.02
+    assert ours["value_leak_rate"] < profiles["presidio_default"]["value_leak_rate"]
+    for kind in ("id18", "card", "mobile", "email"):
+        assert ours["kind_leaked"][kind] == 0.0, kind
+    assert max(ours["decoy_flagged"].values()) <= 0.03

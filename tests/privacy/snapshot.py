@@ -3,6 +3,11 @@ changed nothing else.
 
     python -m tests.privacy.snapshot record out.jsonl.gz [--public]   # before the change
     python -m tests.privacy.snapshot compare out.jsonl.gz [--public]  # after it
+    python -m tests.privacy.snapshot fixture                          # re-record the test fixture
+
+The fixture (`tests/privacy/fixtures/redaction_snapshot.jsonl`, plain JSON lines to read in a review)
+holds 80 messages with what the redactor made of them; `test_snapshot.py` checks every run against
+it. Re-record it only for an intended change of output, and say in the commit what changed.
 
 Messages run in conversations of four, so values met in an earlier turn (the vault's known
 values) are exercised too. `--public` adds CLUENER and Presidio's synth set from the eval data.
@@ -20,6 +25,7 @@ from evals.pii_data import generate
 from privacy import Redactor
 
 TURNS_PER_CONVERSATION = 4
+FIXTURE = Path(__file__).parent / "fixtures" / "redaction_snapshot.jsonl"
 
 
 def messages(public: bool = False) -> list[str]:
@@ -32,6 +38,13 @@ def messages(public: bool = False) -> list[str]:
         texts += [m.text for m in load_cluener(pii / "cluener2020_train.json", 300)]
         texts += [m.text for m in load_presidio_synth(pii / "synth_dataset_v2.json", 400)]
     return texts
+
+
+def fixture_messages() -> list[str]:
+    """Chat messages in every written form and type, and profile paragraphs (names said twice)."""
+    from evals.pii_data import generate_profiles
+
+    return [m.text for m in generate(60, seed=31)] + [m.text for m in generate_profiles(20, seed=31)]
 
 
 def snapshot(redactor: Redactor, texts: Sequence[str]) -> Iterator[dict[str, object]]:
@@ -66,6 +79,12 @@ def read(path: Path) -> list[dict[str, object]]:
 def main(argv: Sequence[str]) -> int:
     from evals.privacy import build_redactor
 
+    if argv[0] == "fixture":
+        FIXTURE.parent.mkdir(exist_ok=True)
+        rows = snapshot(build_redactor(), fixture_messages())
+        FIXTURE.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        print(f"recorded {FIXTURE}")
+        return 0
     command, path = argv[0], Path(argv[1])
     texts = messages(public="--public" in argv)
     rows = snapshot(build_redactor(), texts)

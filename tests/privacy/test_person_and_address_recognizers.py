@@ -67,3 +67,51 @@ def test_street_addresses_are_found(text: str, address: str, find: Find, spans: 
 )
 def test_cities_branches_and_roles_are_not_flagged(text: str, find: Find) -> None:
     assert find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("姜山：这张卡的年费怎么算", "姜山"),  # LAC reads 姜山 as a place
+        ("我先问完。\n金石开：我的信用卡被盗刷了", "金石开"),
+    ],
+)
+def test_a_speaker_label_at_the_start_of_a_line_is_a_name(
+    text: str, name: str, find: Find, spans: Spans
+) -> None:
+    assert find(text) == spans(text, [("PERSON", name)])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "主持人：请介绍一下这张卡",  # a role, no surname
+        "请填写姓名和地址",  # 和 is a surname too, but not after 姓名
+        "请核对户名是否正确",
+        "login一直失败怎么办",  # English words LAC tags PER in a Chinese message
+        "请问answer在哪里",
+        "我在看《叶问》，顺便问下理财",
+        "周末去埃托沙国家公园刷卡有优惠吗",
+    ],
+)
+def test_labels_english_words_titles_and_places_are_not_names(text: str, find: Find) -> None:
+    assert [f for f in find(text) if f[0] == "PERSON"] == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("约翰·摩尔（johnmoore）说可以", "约翰·摩尔（johnmoore）"),  # the Latin form is the same person
+        ("吕建明jimmylui昨天来过", "吕建明jimmylui"),
+        ("（记者左艾甫）昨天走访了网点", "左艾甫"),
+    ],
+)
+def test_a_name_keeps_its_latin_form_and_bylines_are_names(
+    text: str, name: str, find: Find, spans: Spans
+) -> None:
+    assert find(text) == spans(text, [("PERSON", name)])
+
+
+def test_a_product_word_after_a_name_stays(find: Find, spans: Spans) -> None:
+    text = "王芳visa卡丢了"
+    assert find(text) == spans(text, [("PERSON", "王芳")])

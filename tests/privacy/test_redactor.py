@@ -118,6 +118,9 @@ def test_nothing_personal_reaches_the_logs(redactor: Redactor, caplog: pytest.Lo
         "请问北京地区有几家网点",
         "I lost my card in Shanghai yesterday",
         "Apple Pay绑卡时提示验证失败",
+        # found by the profile-paragraph eval: a date beside 来电, cents before a full stop
+        "备注：客户20240711来电，要求退款",
+        "The average balance was 311854.00.",
     ],
 )
 def test_ordinary_banking_messages_have_nothing_to_redact(redactor: Redactor, message: str) -> None:

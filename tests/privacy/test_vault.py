@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, text
@@ -93,3 +94,50 @@ def test_a_whole_message_is_stored_in_one_batch_with_stable_placeholders(vault: 
         ("<NAME_1>", "张伟"),
         ("<PHONE_2>", "13900001111"),
     ]
+
+
+# -- key rotation, erasure, retention (issue 12: PIPL rights) -------------------------------------------
+def test_rotation_rewrites_every_row_under_the_new_key_while_both_keep_working(
+    engine: Engine, vault_key: str
+) -> None:
+    old = SqlVault(engine, vault_key)
+    phone = old.placeholder_for("c1", "PHONE_NUMBER", "13812345678")
+    old.placeholder_for("c2", "PERSON", "张伟")
+    new_key = generate_key()
+    rotating = SqlVault(engine, new_key, old_keys=[vault_key])  # every worker during the rotation
+    assert rotating.pending_rotation() == 2
+    # Before the rows are rotated the same value still maps to its placeholder, and reads work.
+    assert rotating.placeholder_for("c1", "PHONE_NUMBER", "+86 138 1234 5678") == phone
+    assert rotating.placeholders_for("c1", [("PHONE_NUMBER", "13812345678"), ("PERSON", "李娜")]) == [
+        phone,
+        "<NAME_1>",
+    ]
+    assert rotating.reveal("c1", phone) == "13812345678"
+    assert rotating.rotate(batch=1) == 1  # batches: short transactions
+    assert rotating.rotate() == 1
+    assert rotating.rotate() == 0 and rotating.pending_rotation() == 0
+    done = SqlVault(engine, new_key)  # the old key dropped
+    assert done.reveal("c1", phone) == "13812345678"
+    assert done.reveal("c2", "<NAME_1>") == "张伟"
+    assert done.placeholder_for("c1", "PHONE_NUMBER", "13812345678") == phone  # re-digested
+    with pytest.raises(VaultKeyError):
+        SqlVault(engine, vault_key).reveal("c1", phone)
+
+
+def test_erase_removes_the_originals_of_the_named_conversations_only(vault: SqlVault) -> None:
+    vault.placeholder_for("c1", "PHONE_NUMBER", "13812345678")
+    vault.placeholder_for("c1", "PERSON", "张伟")
+    vault.placeholder_for("c2", "PERSON", "张伟")
+    assert vault.erase(["c1"]) == 2
+    assert vault.reveal("c1", "<PHONE_1>") is None and vault.placeholders("c1") == []
+    assert vault.reveal("c2", "<NAME_1>") == "张伟"
+
+
+def test_purge_before_a_date_keeps_newer_originals(vault: SqlVault, engine: Engine) -> None:
+    vault.placeholder_for("old", "PHONE_NUMBER", "13812345678")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE pii_vault SET created_at = '2020-01-01 00:00:00'"))
+    vault.placeholder_for("new", "PHONE_NUMBER", "13812345678")
+    assert vault.purge_before(datetime(2021, 1, 1, tzinfo=UTC)) == 1
+    assert vault.reveal("old", "<PHONE_1>") is None
+    assert vault.reveal("new", "<PHONE_1>") == "13812345678"

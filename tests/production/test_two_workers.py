@@ -98,15 +98,7 @@ def _wait_status(url: str, status: int, timeout_s: float = 60.0) -> httpx.Respon
 @pytest.mark.parametrize(
     ("dependency", "code"),
     [
-        pytest.param(
-            "chroma",
-            "knowledge_unavailable",
-            marks=pytest.mark.xfail(
-                reason="since the understanding merge a turn with the Chroma server killed was answered 200 "
-                "in one run; /readyz still says 503. Open: see the closing note.",
-                strict=False,
-            ),
-        ),
+        ("chroma", "knowledge_unavailable"),
         ("postgres", None),
     ],
 )

@@ -141,3 +141,19 @@ def test_a_failing_sender_keeps_the_alert_for_the_next_round() -> None:
     alert = SlaAlert("ho-1", Timer.RESOLUTION, TimerState.BREACHED, THU_10, "urgent")
     assert dispatch(Broken(), [alert]) == []
     assert "解决已超时" in describe(alert)
+
+
+def test_routing_prefers_tier_then_category_then_topic_words() -> None:
+    from services.teams import RouteInput, route
+    from storage.models import Team
+
+    teams = [
+        Team(id="cards", name="银行卡", tiers=[], categories=[], keywords=["信用卡"], rank=30),
+        Team(id="vip", name="贵宾", tiers=["vip"], categories=[], keywords=[], rank=10),
+        Team(id="complaints", name="投诉", tiers=[], categories=["complaint"], keywords=[], rank=20),
+    ]
+    pick = lambda tier, category, q: getattr(route(teams, RouteInput(tier, category, q)), "id", None)  # noqa: E731
+    assert pick("vip", "complaint", "信用卡年费") == "vip"
+    assert pick(None, "complaint", "信用卡年费") == "complaints"
+    assert pick(None, "urgent_risk", "我的信用卡被盗刷") == "cards"
+    assert pick(None, "human_request", "转人工") is None

@@ -95,6 +95,8 @@ def test_reveal_is_refused_without_permission_and_audited_with_it(
     sign_in(page, live_url, trusted)
     page.locator(f".queue-item[data-id='{handoff_id}']").click()
     page.get_by_role("button", name="认领", exact=True).click()  # only the agent on the case may reveal
+    # The claim re-renders the case panel: type the reason into the panel that shows the case as ours.
+    expect(page.get_by_role("button", name="标记解决")).to_be_visible()
     page.get_by_label("查看原因").fill("回电核实身份")
     page.get_by_role("button", name="查看原文").click()
     expect(page.locator("#reveal-out")).to_contain_text(PHONE)

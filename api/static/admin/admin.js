@@ -9,6 +9,7 @@ const ERRORS = {
   unsupported_format: "不支持的文件类型", unreadable_file: "文件无法解析", no_text: "文件中没有可提取的文字",
   empty_faq: "问答表中没有任何问答", empty_file: "文件是空的", invalid_content: "文件内容有误",
   payload_too_large: "文件超过 10 MB", conflict: "编号冲突", not_found: "找不到该文档", no_draft: "没有待发布的草稿",
+  own_draft: "双人复核：不能发布自己写的草稿，请另一位编辑发布", invalid_dates: "到期时间必须晚于生效时间",
   forbidden: "没有权限（需要编辑或管理员账号）", unauthorized: "请先登录", invalid_request: "填写的内容不完整或格式不对",
 };
 
@@ -72,7 +73,31 @@ $("#login-form").addEventListener("submit", async (e) => {
   $("#login-error").textContent = "";
   try {
     await api("POST", "/v1/auth/login", { username: f.get("username"), password: f.get("password") });
-    start();
+    // Feedback inbox and expiring content -------------------------------------------------------------------------
+
+$("#fb-handled").addEventListener("change", loadFeedback);
+
+async function loadFeedback() {
+  const handled = $("#fb-handled").value;
+  const items = await api("GET", `/v1/kb/feedback?handled=${handled}`);
+  const rows = items.map((f) => el("tr", { "data-message-id": f.message_id },
+    el("td", {}, f.question), el("td", { class: "muted" }, f.answer.slice(0, 120)),
+    el("td", {}, ...f.sources.map((s) => el("a", { href: s.source || "#", target: "_blank" }, s.title || s.doc_id))),
+    el("td", {}, f.comment || ""), el("td", { class: "muted" }, when(f.at)),
+    el("td", {}, f.handled_at ? `${f.handled_by} 已处理` : el("button", { class: "secondary", onclick: async () => {
+      try { await api("POST", `/v1/kb/feedback/${f.message_id}/handled`); toast("已标记为已处理"); loadFeedback(); }
+      catch (err) { toast(explain(err)); }
+    } }, "标记已处理"))));
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "6", class: "muted" }, "没有反馈。")));
+  $("#fb-rows").replaceChildren(...rows);
+  const expiring = await api("GET", "/v1/kb/expiring?days=14");
+  const soon = expiring.map((d) => el("tr", {}, el("td", {}, d.title), el("td", {}, el("code", {}, d.id)),
+    el("td", {}, when(d.expires_on))));
+  if (!soon.length) soon.push(el("tr", {}, el("td", { colspan: "3", class: "muted" }, "14 天内没有到期的内容。")));
+  $("#expiring-rows").replaceChildren(...soon);
+}
+
+start();
   } catch (err) { $("#login-error").textContent = err.code === "unauthorized" ? "用户名或密码错误" : explain(err); }
 });
 
@@ -86,6 +111,7 @@ for (const tab of document.querySelectorAll(".tab")) {
     document.querySelectorAll(".panel").forEach((p) => { p.hidden = p.id !== `tab-${tab.dataset.tab}`; });
     if (tab.dataset.tab === "docs") loadDocs();
     if (tab.dataset.tab === "gaps") loadGaps();
+    if (tab.dataset.tab === "feedback") loadFeedback();
   });
 }
 
@@ -294,9 +320,34 @@ $("#gap-days").addEventListener("change", loadGaps);
 async function loadGaps() {
   const r = await api("GET", `/v1/kb/gaps?days=${$("#gap-days").value}`);
   const rows = r.gaps.map((g) => el("tr", {}, el("td", {}, g.question), el("td", { class: "num" }, String(g.count)),
-    el("td", { class: "muted" }, g.examples.join("；")), el("td", { class: "muted" }, when(g.last_asked))));
-  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "4", class: "muted" }, "这段时间没有未能回答的问题。")));
+    el("td", { class: "muted" }, g.examples.join("；")), el("td", { class: "muted" }, when(g.last_asked)),
+    el("td", {}, g.covered_by ? el("span", { class: "badge published" }, `已覆盖：${g.covered_by}`) : el("span", { class: "badge draft" }, "待补充"))));
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "5", class: "muted" }, "这段时间没有未能回答的问题。")));
   $("#gap-rows").replaceChildren(...rows);
+}
+
+// Feedback inbox and expiring content -------------------------------------------------------------------------
+
+$("#fb-handled").addEventListener("change", loadFeedback);
+
+async function loadFeedback() {
+  const handled = $("#fb-handled").value;
+  const items = await api("GET", `/v1/kb/feedback?handled=${handled}`);
+  const rows = items.map((f) => el("tr", { "data-message-id": f.message_id },
+    el("td", {}, f.question), el("td", { class: "muted" }, f.answer.slice(0, 120)),
+    el("td", {}, ...f.sources.map((s) => el("a", { href: s.source || "#", target: "_blank" }, s.title || s.doc_id))),
+    el("td", {}, f.comment || ""), el("td", { class: "muted" }, when(f.at)),
+    el("td", {}, f.handled_at ? `${f.handled_by} 已处理` : el("button", { class: "secondary", onclick: async () => {
+      try { await api("POST", `/v1/kb/feedback/${f.message_id}/handled`); toast("已标记为已处理"); loadFeedback(); }
+      catch (err) { toast(explain(err)); }
+    } }, "标记已处理"))));
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "6", class: "muted" }, "没有反馈。")));
+  $("#fb-rows").replaceChildren(...rows);
+  const expiring = await api("GET", "/v1/kb/expiring?days=14");
+  const soon = expiring.map((d) => el("tr", {}, el("td", {}, d.title), el("td", {}, el("code", {}, d.id)),
+    el("td", {}, when(d.expires_on))));
+  if (!soon.length) soon.push(el("tr", {}, el("td", { colspan: "3", class: "muted" }, "14 天内没有到期的内容。")));
+  $("#expiring-rows").replaceChildren(...soon);
 }
 
 start();

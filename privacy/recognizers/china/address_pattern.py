@@ -27,6 +27,8 @@ class ChineseAddressPatternRecognizer(ContextPatternRecognizer):
     """Catches addresses LAC splits or mis-tags; overlapping finds are merged by the redactor."""
 
     ENTITY = "ADDRESS"
+    # Every pattern needs a road, an estate or a building/unit word: most messages have none.
+    PREFILTER = r"[路街巷弄号栋幢座楼层室]|大道|胡同|小区|花园|公寓|新村|家园|单元"
     PATTERNS = [
         Pattern("cn_street_address", rf"{_ADMIN}{{0,4}}{_ROAD}{_HOUSE}{_UNIT}", 0.7),
         Pattern("cn_compound_address", rf"{_ADMIN}{{0,4}}{_COMPOUND}{_UNIT}", 0.6),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
+from privacy.guard import is_date_digits
 from privacy.recognizers.base import (
     NOT_AFTER_ALNUM,
     NOT_BEFORE_ALNUM,
@@ -53,3 +54,7 @@ class CnPhoneRecognizer(ContextPatternRecognizer):
         "phone", "mobile", "tel", "call",
     ]  # fmt: skip
     NEGATIVE_CONTEXT = REFERENCE_NUMBER_CONTEXT
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """Eight digits that are a date ("王先生20240711来电") are the date, even next to 来电."""
+        return len(pattern_text) == 8 and is_date_digits(pattern_text)
