@@ -1,7 +1,7 @@
 """WeCom: the education-post slots already posted per group (one row per group and slot).
 
 Revision ID: 0007_wecom2
-Revises: 0006_wecom_ops
+Revises: 0005_production
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_wecom2"
-down_revision = "0006_wecom_ops"
+down_revision = "0005_production"  # re-chained after main's head in the merge (was 0006_wecom_ops)
 branch_labels = None
 depends_on = None
 
