@@ -64,8 +64,13 @@ class UploadJobs:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-upload")
 
     def submit(self, session: Session, actor: StaffUser, filename: str, docs: Sequence[Document]) -> KbJob:
-        """Record the job (with its documents, leased to this worker) and its audit record, commit, and
-        start saving `docs` (already validated)."""
+        """Record the job and start saving `docs` (already validated) in this worker's background thread."""
+        job = self.enqueue(session, actor, filename, docs)
+        self.start(job.id)
+        return job
+
+    def enqueue(self, session: Session, actor: StaffUser, filename: str, docs: Sequence[Document]) -> KbJob:
+        """Record the job (with its documents, leased to this worker) and its audit record; commits."""
         job = KbJob(
             filename=filename[:256],
             total=len(docs),
@@ -79,7 +84,6 @@ class UploadJobs:
         session.flush()
         audit.record(session, actor, "kb.upload", "kb_job", job.id, filename=filename, documents=len(docs))
         session.commit()
-        self.start(job.id)
         return job
 
     def start(self, job_id: str) -> Future[None]:
