@@ -74,7 +74,7 @@ class DyingCatalog(KbCatalog):
         self.saved = 0
         self.die_after = die_after
 
-    def save_draft(self, *args: object, **kwargs: object) -> KbVersion:  # type: ignore[override]
+    def save_draft(self, *args: object, **kwargs: object) -> KbVersion:
         version = super().save_draft(*args, **kwargs)  # type: ignore[arg-type]
         self.saved += 1
         if self.saved == self.die_after:
