@@ -18,6 +18,7 @@ Offer = Literal["handoff", "clarify"]
 class ConversationState:
     language: Literal["zh", "en"] = "zh"
     last_question: str | None = None  # the last standalone (rewritten, redacted) customer question
+    topic_question: str | None = None  # what the last bare follow-up ("周末呢") was attached to
     topic_doc_ids: tuple[str, ...] = ()  # documents cited or discussed most recently
     slots: dict[str, str] = field(default_factory=dict)  # product, card type, term, amount, channel, …
     last_offer: Offer | None = None  # what the bot offered at the end of its last reply

@@ -63,13 +63,15 @@ from agent.state import (
     TurnOutcome,
     source_url,
 )
+from agent.understanding.answerability import Context, PassageWords
 from agent.understanding.clarify import Tie, near_tie
 from agent.understanding.classifier import ModelClassifier
-from agent.understanding.followup import remember
+from agent.understanding.followup import bare_question, remember
 from agent.understanding.offers import Choice, declines_all, pick, yes_or_no
 from agent.understanding.query_vectors import QueryVectors
 from agent.understanding.scope import ScopeCheck
 from agent.understanding.terms import KnowledgeTerms, RewriterFactory, Terms, slot_rewriter
+from agent.understanding.vocabulary import SlotVocabulary
 from core.status import LOW_CONFIDENCE, ConversationMode, Role, urgency_rank
 from knowledge import KnowledgeBase, Retrieval, StoreUnavailable
 from privacy import Redactor, detect_language
@@ -101,6 +103,19 @@ class Classifier(Protocol):
     def classify(self, text: str, vectors: QueryVectors | None = None) -> Classification: ...
 
 
+class Answerability(Protocol):
+    """Whether the top hit answers the question (`agent.understanding.answerability.AnswerGate`)."""
+
+    def judge(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        passages: PassageWords,
+        vocabulary: SlotVocabulary,
+        context: Context = ...,
+    ) -> Retrieval: ...
+
+
 @dataclass(frozen=True)
 class AgentConfig:
     bank_name: str
@@ -119,6 +134,7 @@ class Route:
     scope: ScopeCheck | None = None  # the question names something that is not ours
     tie: Tie | None = None  # two topics nearly tied: ask which one
     waiting: bool = False  # a person is coming: answer what the base answers well, else stay quiet
+    unplaced: bool = False  # the intent model called it out of scope: answered only if the gate agrees
 
 
 @dataclass(frozen=True)
@@ -143,13 +159,16 @@ class Agent:
         responder: Responder,
         config: AgentConfig,
         rewriter: RewriterFactory = slot_rewriter,
+        gate: Answerability | None = None,
     ) -> None:
+        """`gate`: judges answerability after retrieval (None: the retriever's own confidence decides)."""
         self.redactor = redactor
         self.classifier = classifier
         self.knowledge = knowledge
         self.responder = responder
         self.config = config
         self.rewriter = rewriter
+        self.gate = gate
         self.terms = KnowledgeTerms(knowledge, config.bank_name)
 
     # -- the two entry points the conversation service calls --------------------------------------
@@ -172,7 +191,7 @@ class Agent:
         question = self.understand(ctx, message, terms, vectors)
         c = self.classifier.classify(question.text, vectors)
         route = self.route(ctx, question, c, vectors)
-        route = self.retrieve(question, c, route, vectors)
+        route = self.retrieve(ctx, question, c, route, terms, vectors)
         route = self.check_scope(question, c, route, terms)
         route, answer = self.respond(ctx, question, route)
         return self.outcome(ctx, question, c, route, answer, terms, vectors)
@@ -204,6 +223,7 @@ class Agent:
             handoff=handoff,
             mode=mode,
             state=next_state(ctx, question, c, route, citations, terms),
+            standalone=question.text if question.asked is not None else None,
         )
 
     # -- understanding the turn ----------------------------------------------------------------------
@@ -224,6 +244,8 @@ class Agent:
                     Action.SMALLTALK, text, state.with_(last_offer=None, turns=state.turns + 1)
                 )
             return None
+        if not any(ch.isalpha() for ch in message.text):  # "2": the language the conversation is in
+            message = replace(message, language=state.language)
         choices = [Choice(doc_id, terms.title(doc_id, message.language)) for doc_id in state.offer_choices]
         picked = pick(message.text, choices)
         if picked is not None:
@@ -281,17 +303,22 @@ class Agent:
             return message
         rewriter = self.rewriter(terms.vocabulary)
         rewrite = rewriter.rewrite(message.text, state)
-        if not rewrite.rewritten and self.model_says_followup(message.text, vectors):
+        if not rewrite.rewritten and self.model_says_followup(message.text, terms, vectors):
             rewrite = rewriter.rewrite(message.text, state, force=True)
         if not rewrite.rewritten:
             return message
         log.info("follow-up rewritten (%s) conversation=%s", rewrite.how, ctx.conversation_id)
-        return replace(message, text=rewrite.question)
+        return replace(message, text=rewrite.question, asked=message.text, topic=rewrite.topic)
 
-    def model_says_followup(self, text: str, vectors: QueryVectors) -> bool:
+    def model_says_followup(self, text: str, terms: Terms, vectors: QueryVectors) -> bool:
+        """The model reads it as a follow-up, or it is a short question naming nothing ("首付要多少") that
+        the model cannot place (it would otherwise be refused as out of scope)."""
         if not isinstance(self.classifier, ModelClassifier) or len(text) > MAX_MODEL_FOLLOWUP_CHARS:
             return False
-        return self.classifier.predict(text, vectors).label == "followup"
+        label = self.classifier.predict(text, vectors).label
+        if label == "followup":
+            return True
+        return label in (None, "out_of_scope") and bare_question(text, terms.vocabulary)
 
     # -- steps ---------------------------------------------------------------------------------------
     def route(
@@ -313,16 +340,26 @@ class Agent:
         if not addressed:
             return Route(Action.SILENT, retrieval=retrieval)
         action, reason = decide(c.intent, ctx.channel)
+        if c.intent == Intent.OUT_OF_SCOPE and self.gate is not None:
+            # Out of scope is no signal that pre-empts the knowledge base ("How do I apply for a Qinghe
+            # credit card?" was read as one): the answer gate decides, else it is declined as before.
+            return Route(Action.ANSWER, None, retrieval, unplaced=True)
         return Route(action, reason, retrieval)
 
     def retrieve(
-        self, message: RedactedMessage, c: Classification, route: Route, vectors: QueryVectors
+        self,
+        ctx: TurnContext,
+        message: RedactedMessage,
+        c: Classification,
+        route: Route,
+        terms: Terms,
+        vectors: QueryVectors,
     ) -> Route:
         wants_answer = route.action == Action.ANSWER or (
             route.action == Action.HANDOFF
             and (c.intent == Intent.URGENT or (c.intent == Intent.COMPLAINT and Intent.FAQ in c.flags))
         )
-        if not wants_answer or c.intent not in RETRIEVE_FOR:
+        if not wants_answer or (c.intent not in RETRIEVE_FOR and not route.unplaced):
             return route
         if route.retrieval is None and route.action == Action.HANDOFF:
             # Going to a person anyway: an answer first is a courtesy, and a knowledge outage must not
@@ -334,8 +371,13 @@ class Agent:
                 return route
         else:  # an answer is what the customer asked for: an outage is a 503, never a guess
             retrieval = route.retrieval or self.search(message.text, self.config.retrieval_k, vectors)
+        if self.gate is not None:
+            context = Context(message.asked is not None, ctx.state.topic_doc_ids)
+            retrieval = self.gate.judge(message.text, retrieval, terms.passages, terms.vocabulary, context)
         route = replace(route, retrieval=retrieval)
         if route.action == Action.ANSWER and not retrieval.answerable:
+            if route.unplaced:
+                return replace(route, action=Action.FALLBACK)
             if route.waiting:
                 return replace(route, action=Action.HUMAN_MODE)
             return replace(route, action=Action.FALLBACK, handoff_reason=LOW_CONFIDENCE)
@@ -552,7 +594,14 @@ def next_state(
     state = ctx.state
     if route.action in QUESTION_ACTIONS and route.tie is None:
         doc_ids = tuple(dict.fromkeys(ci.doc_id for ci in citations))
-        state = remember(state, question.text, terms.vocabulary, doc_ids=doc_ids, language=question.language)
+        state = remember(
+            state,
+            question.text,
+            terms.vocabulary,
+            doc_ids=doc_ids,
+            language=question.language,
+            topic=question.topic,
+        )
     else:
         state = state.with_(language=question.language, turns=state.turns + 1)
     offers_person = route.action == Action.FALLBACK and (

@@ -63,6 +63,10 @@ class RedactedMessage:
     text: str
     pii_types: tuple[str, ...] = ()
     language: Literal["zh", "en"] = "zh"
+    # Set when `text` is a follow-up rewritten into a standalone question: the customer's own words, and
+    # the earlier question a bare predicate was attached to (`understanding.followup.Rewrite.topic`).
+    asked: str | None = None
+    topic: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class TurnOutcome:
     handoff: HandoffPlan | None
     mode: ConversationMode | None  # the conversation's new mode, None to keep it
     state: ConversationState
+    standalone: str | None = None  # the follow-up rewritten into the question worked on (None: as asked)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,9 @@ class MessageOut(BaseModel):
     seq: int
     role: str
     text: str
+    standalone: str | None = Field(
+        default=None, description="Customer follow-ups: the standalone question the bot worked on (redacted)"
+    )
     intent: str | None
     action: str | None
     pii_types: list[str]

@@ -21,9 +21,11 @@ from agent.identity import Pseudonymizer
 from agent.pipeline import Agent, AgentConfig, Classifier
 from agent.responders import Responder, build_responder
 from agent.responders.provider import build_chat_model
+from agent.understanding.answerability import load_gate
 from agent.understanding.classifier import ModelClassifier
 from agent.understanding.followup import LLMRewriter, SlotRewriter
 from agent.understanding.intent_model import load_model
+from agent.understanding.scope import gazetteer_names
 from agent.understanding.terms import RewriterFactory, slot_rewriter
 from channels.wecom.config import WeComSettings
 from channels.wecom.runtime import WeComRuntime, build_wecom
@@ -160,7 +162,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         build_analyzer(),
         vault,
         score_threshold=settings.pii_score_threshold,
-        allow_list=[settings.bank_name, *settings.bot_names, settings.hotline],
+        allow_list=[settings.bank_name, *settings.bot_names, settings.hotline, *gazetteer_names()],
     )
     embedder = build_embedder(
         settings.embedder, settings.embedder_model_path, threads=settings.native_threads
@@ -174,6 +176,7 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         knowledge=knowledge,
         responder=responder,
         rewriter=build_rewriter(settings),
+        gate=load_gate(),
         config=AgentConfig(
             bank_name=settings.bank_name,
             hotline=settings.hotline,

@@ -206,6 +206,7 @@ class ConversationService:
                 intent=outcome.intent,
                 action=str(outcome.action),
                 confidence=outcome.confidence,
+                standalone=outcome.standalone,
             )
             handoff_id, retriaged = (
                 _apply_handoff(session, conversation, outcome.handoff) if outcome.handoff else (None, False)

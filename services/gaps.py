@@ -82,7 +82,8 @@ def cluster(messages: Sequence[Message], embedder: Embedder, same: float = SAME_
     """Greedy single pass over distinct texts, most asked first; biggest clusters first."""
     by_text: dict[str, list[Message]] = {}
     for msg in messages:
-        by_text.setdefault(" ".join(msg.text.split()), []).append(msg)
+        # A follow-up ("那金卡呢") is reported as the standalone question it was rewritten into.
+        by_text.setdefault(" ".join((msg.standalone or msg.text).split()), []).append(msg)
     texts = sorted(by_text, key=lambda t: -len(by_text[t]))
     if not texts:
         return []

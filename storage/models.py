@@ -59,6 +59,8 @@ class Message(Base):
     role: Mapped[str] = mapped_column(String(16))  # Role
     sender_ref: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)  # redacted
+    # A customer follow-up rewritten into the standalone question the bot worked on (redacted); else None.
+    standalone: Mapped[str | None] = mapped_column(Text)
     intent: Mapped[str | None] = mapped_column(String(32))
     action: Mapped[str | None] = mapped_column(String(32))
     confidence: Mapped[float | None] = mapped_column(Float)

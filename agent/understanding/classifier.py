@@ -30,6 +30,8 @@ LABEL_INTENT: dict[str, Intent] = {
     "deny": Intent.CHITCHAT,
     "out_of_scope": Intent.OUT_OF_SCOPE,
 }
+# The lexicon's precise "转人工 / 人工客服" cue (agent.intents): a request for a person in so many words.
+EXPLICIT_HUMAN_CUE = "ask_human"
 # A complaint or urgent message that also asks something gets an answer with its handoff.
 ALSO_A_QUESTION_AT = 0.2
 
@@ -62,6 +64,9 @@ def to_classification(text: str, prediction: IntentPrediction) -> Classification
     intent = LABEL_INTENT[prediction.label] if prediction.label is not None else Intent.FAQ
     if prediction.label is None and _urgent_agreement(prediction, evidence.scores.get(Intent.URGENT, 0.0)):
         intent = Intent.URGENT
+    if intent is Intent.CHITCHAT and EXPLICIT_HUMAN_CUE in evidence.cues:
+        # "算了，直接给我转人工" read as small talk: an explicit request for a person is never ignored.
+        intent = Intent.HUMAN
     flags = {intent}
     if intent in (Intent.URGENT, Intent.COMPLAINT) and (
         prediction.probabilities.get("faq", 0.0) >= ALSO_A_QUESTION_AT or "question" in evidence.cues

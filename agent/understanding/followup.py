@@ -74,6 +74,8 @@ class Rewrite:
 
     question: str
     how: How
+    # What a bare predicate attaches to next time: the question a "subject" rewrite started from.
+    topic: str | None = None
 
     @property
     def rewritten(self) -> bool:
@@ -97,9 +99,13 @@ def looks_elliptical(message: str, vocabulary: SlotVocabulary) -> bool:
         return False
     if _ZH_CLOSER.search(text) and not _ZH_QUESTION.search(_ZH_CLOSER.sub("", text)):
         return True  # "那金卡呢", "三年的呢", "超过十万呢"
+    values = vocabulary.find(text)
+    names_subject = any(v.slot in SUBJECT_SLOTS for v in values)
+    if values and not _residue(_ZH_OPENER.sub("", text), values):
+        return True  # nothing but slot values: "信用卡", "定期存款", "信用卡的" (answering "which one?")
     if _ZH_OPENER.match(text) and len(text) <= MAX_PREDICATE_CHARS + 2:
-        return True  # "那白金卡", "如果是境外"
-    names_subject = any(v.slot in SUBJECT_SLOTS or v.slot == "product" for v in vocabulary.find(text))
+        # "那白金卡", "如果是境外"; not a full question that only starts with "那" ("那信用卡年费多少")
+        return not (names_subject and _ZH_QUESTION.search(text))
     if _ZH_REFERENCE.match(text) and not names_subject:
         return True  # "这个要收费吗"
     return (
@@ -127,11 +133,15 @@ class SlotRewriter:
         if len(new) == 1 and not _ZH_QUESTION.search(core):
             # A bare noun phrase ("公积金贷款", "超过十万"): it replaces the old value with its modifiers.
             new = [SlotValue(new[0].slot, core, 0, len(core))]
-        if new:
+        # "提前还要违约金吗" says more than its slot value: it is a new predicate, not a substitution.
+        if new and len(_residue(core, new)) < 2:
             swapped = self._substitute(previous, new)
             if swapped is not None:
                 return Rewrite(swapped, "slot")
-        return Rewrite(_attach(subject_of(previous), core), "subject")
+        # A bare predicate attaches to the topic the previous follow-up attached to, not to that follow-up
+        # ("网点几点开门" → "周末呢" → "国庆节呢" is about opening hours on the holiday, not on weekends).
+        topic = state.topic_question or previous
+        return Rewrite(_attach(topic, core), "subject", topic)
 
     def _substitute(self, previous: str, new: Sequence[SlotValue]) -> str | None:
         """Swap each new value for the previous value of its slot, or add it where it belongs."""
@@ -147,7 +157,8 @@ class SlotRewriter:
                 at = anchor.start if anchor else 0
                 question = question[:at] + value.value + question[at:]
                 changed = True
-            elif value.slot in _PREFIX_SLOTS:
+            elif value.slot in _PREFIX_SLOTS or value.slot in SUBJECT_SLOTS:
+                # "年费多少" → "信用卡": the customer names what the question was about.
                 question = value.value + question
                 changed = True
         return question + "？" if changed else None
@@ -172,6 +183,29 @@ class SlotRewriter:
         return f"{question}, {core}?"
 
 
+_PARTICLES = re.compile(r"[的了吗呢啊呀吧么要是有还呗哈]")
+
+
+def _residue(text: str, values: Sequence[SlotValue]) -> str:
+    """What `text` says besides its slot values, question words and particles."""
+    rest = text
+    for value in sorted(values, key=lambda v: -v.start):
+        if rest[value.start : value.end] == value.value:
+            rest = rest[: value.start] + rest[value.end :]
+    rest = _ZH_QUESTION.sub("", _PUNCT_END.sub("", rest))
+    return _PARTICLES.sub("", _ZH_CLOSER.sub("", rest)).strip(" ，,、")
+
+
+def bare_question(message: str, vocabulary: SlotVocabulary) -> bool:
+    """A short question that names no card or product ("首付要多少", "怎么关"): in a conversation with a
+    topic it is about that topic."""
+    text = _PUNCT_START.sub("", _PUNCT_END.sub("", message.strip()))
+    if not text or text.isascii() or _SMALLTALK.match(text) or len(text) > MAX_PREDICATE_CHARS:
+        return False
+    names_subject = any(v.slot in SUBJECT_SLOTS for v in vocabulary.find(text))
+    return bool(_ZH_QUESTION.search(text)) and not names_subject
+
+
 def subject_of(question: str) -> str:
     """The previous question without its question words: "信用卡丢了怎么办？" → "信用卡丢了"."""
     text = _PUNCT_END.sub("", question.strip())
@@ -186,12 +220,16 @@ def _core(message: str) -> str:
     return _ZH_REFERENCE.sub("", text) or text
 
 
-def _attach(subject: str, core: str) -> str:
-    """Previous subject + new predicate: "信用卡丢了" + "要收钱吗" → "信用卡丢了要收钱吗？"."""
-    question = subject + core
-    if not _ZH_QUESTION.search(core):
-        question += "呢"
-    return question + "？"
+def _attach(topic: str, core: str) -> str:
+    """Previous subject + new predicate: "信用卡丢了" + "要收钱吗" → "信用卡丢了要收钱吗？"; a bare
+    modifier keeps the previous question's ending:
+    "跨行转账多久到账" + "超过五万" → "跨行转账超过五万多久到账？"."""
+    text = _PUNCT_END.sub("", topic.strip())
+    subject = subject_of(topic)
+    if _ZH_QUESTION.search(core):
+        return subject + core + "？"
+    tail = text[len(subject) :] if text.startswith(subject) else ""
+    return subject + core + (tail or "呢") + "？"
 
 
 REWRITE_PROMPT = ChatPromptTemplate.from_messages(
@@ -243,11 +281,14 @@ def remember(
     *,
     doc_ids: Sequence[str] = (),
     language: Literal["zh", "en"] | None = None,
+    topic: str | None = None,
 ) -> ConversationState:
-    """The state after a turn about `question`: its slots, the documents cited, the language."""
+    """The state after a turn about `question`: its slots, the documents cited, the language; `topic`:
+    the question a bare predicate was attached to (None: `question` is the new topic)."""
     slots = vocabulary.slots(question)
     return state.with_(
         last_question=question,
+        topic_question=topic or question,
         slots=slots or dict(state.slots),
         topic_doc_ids=tuple(doc_ids) or state.topic_doc_ids,
         language=language or state.language,

@@ -126,6 +126,13 @@ class Gazetteer:
         return [(name, kind) for _, _, name, kind in sorted(found)]
 
 
+def gazetteer_names(path: Path = GAZETTEER_PATH) -> list[str]:
+    """Every name the gazetteer lists: companies and products, never a person (the redactor's allow-list,
+    so "花呗怎么还款" is not redacted to "<NAME_1>怎么还款" and the scope check can still see it)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [str(name) for kind in KINDS for name in raw.get(kind, []) or []]
+
+
 def _bounded(text: str, start: int, end: int) -> bool:
     if not text[start:end].isascii():
         return True

@@ -72,12 +72,6 @@ def test_english_paraphrases_are_mostly_answered_with_their_faq(
     assert right / len(paraphrases) >= ANSWERED_RIGHT_FLOOR
 
 
-@pytest.mark.xfail(
-    reason="English FAQ versions (understanding issue) put English questions in same-language cosine range; "
-    "the English confidence model was fitted on cross-lingual scores and needs the refit the closing note "
-    "describes (python -m knowledge.calibrate prints it); the scope check refuses these in the product.",
-    strict=False,
-)
 def test_english_out_of_scope_questions_are_mostly_refused(sample_kb: KnowledgeBase) -> None:
     questions = [str(q) for q in yaml.safe_load((DATA / "out_of_scope_en.yaml").read_text(encoding="utf-8"))]
     accepted = [(q, round(r.confidence, 2)) for q in questions if (r := sample_kb.search(q)).answerable]

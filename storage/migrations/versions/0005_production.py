@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_production"
-down_revision = "0004_handoffops"  # re-chained after merging main (was 0003_wecom)
+down_revision = "0004_understanding"  # order: 0003, 0006_wecom_ops, 0004_handoffops, 0004_understanding
 branch_labels = None
 depends_on = None
 

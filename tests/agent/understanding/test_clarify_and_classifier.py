@@ -50,3 +50,10 @@ def test_only_a_confident_label_routes_and_abstention_means_a_question() -> None
 def test_a_complaint_that_also_asks_keeps_the_question_flag() -> None:
     c = to_classification("年费怎么又扣了，到底多少钱", prediction("complaint", "complaint", 0.7, faq=0.25))
     assert c.intent is Intent.COMPLAINT and Intent.FAQ in c.flags and c.negative
+
+
+def test_an_explicit_request_for_a_person_read_as_small_talk_hands_off() -> None:
+    c = to_classification("算了，直接给我转人工", prediction("smalltalk", "smalltalk", 0.8))
+    assert c.intent is Intent.HUMAN
+    question = to_classification("人工客服几点上班", prediction(None, "faq", 0.6))
+    assert question.intent is Intent.FAQ  # a question about staff is still a question

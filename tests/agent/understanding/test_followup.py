@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from agent.conversation_state import ConversationState
-from agent.understanding.followup import LLMRewriter, SlotRewriter, looks_elliptical, remember, subject_of
+from agent.understanding.followup import (
+    LLMRewriter,
+    SlotRewriter,
+    bare_question,
+    looks_elliptical,
+    remember,
+    subject_of,
+)
 from agent.understanding.vocabulary import SlotVocabulary
 from tests.fakes import RecordingChatModel
 
@@ -41,7 +48,11 @@ def test_slot_values_are_swapped_or_added(
         ("信用卡丢了怎么办？", "要手续费吗", "信用卡丢了要手续费吗？"),
         ("跨行转账多久到账", "要收钱吗", "跨行转账要收钱吗？"),
         ("大额存单怎么买", "这个能提前取吗", "大额存单能提前取吗？"),
-        ("手机银行转账限额是多少", "超过十万呢", "手机银行转账限额超过十万呢？"),
+        ("手机银行转账限额是多少", "超过十万呢", "手机银行转账限额超过十万是多少？"),
+        # A bare modifier keeps the previous question's ending (it was "跨行转账超过五万呢？").
+        ("跨行转账多久到账", "超过五万呢", "跨行转账超过五万多久到账？"),
+        # More than a slot value: a new predicate on the subject, not "青禾e贷违约金多少".
+        ("青禾e贷利率多少", "提前还要违约金吗", "青禾e贷利率提前还要违约金吗？"),
     ],
 )
 def test_predicates_attach_to_the_previous_subject(
@@ -49,6 +60,41 @@ def test_predicates_attach_to_the_previous_subject(
 ) -> None:
     rewrite = SlotRewriter(vocabulary).rewrite(message, after(previous))
     assert (rewrite.question, rewrite.how) == (expected, "subject")
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "expected"),
+    [("年费多少", "信用卡", "信用卡年费多少？"), ("利率多少", "定期存款", "定期存款利率多少？")],
+)
+def test_a_bare_product_names_what_the_question_was_about(
+    vocabulary: SlotVocabulary, previous: str, message: str, expected: str
+) -> None:
+    assert looks_elliptical(message, vocabulary)
+    rewrite = SlotRewriter(vocabulary).rewrite(message, after(previous))
+    assert (rewrite.question, rewrite.how) == (expected, "slot")
+
+
+def test_bare_follow_ups_attach_to_the_topic_not_to_the_last_follow_up(vocabulary: SlotVocabulary) -> None:
+    rewriter, state = SlotRewriter(vocabulary), after("网点几点开门")
+    weekend = rewriter.rewrite("周末呢", state)
+    state = remember(state, weekend.question, vocabulary, topic=weekend.topic)
+    holiday = rewriter.rewrite("国庆节呢", state)
+    assert weekend.question == "网点几点开门周末呢？"
+    assert holiday.question == "网点几点开门国庆节呢？"  # not "网点几点开门周末国庆节呢？"
+
+
+def test_a_full_question_starting_with_na_is_standalone(vocabulary: SlotVocabulary) -> None:
+    rewrite = SlotRewriter(vocabulary).rewrite("那信用卡年费多少", after("ETC能在你们这办吗"))
+    assert not rewrite.rewritten
+
+
+@pytest.mark.parametrize(
+    ("message", "bare"), [("首付要多少", True), ("怎么关", True), ("信用卡怎么关", False)]
+)
+def test_a_short_question_naming_nothing_is_bare(
+    vocabulary: SlotVocabulary, message: str, bare: bool
+) -> None:
+    assert bare_question(message, vocabulary) is bare
 
 
 @pytest.mark.parametrize("message", ["借记卡怎么挂失", "好的", "在吗", "谢谢你", "我要投诉你们", "你好"])
