@@ -120,7 +120,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         )
         sample_queue_depth(lambda: waiting_handoffs(s.sessions))
         with s.sessions() as session:
-            fail_stale_jobs(session)  # uploads a stopped worker left "running"
+            fail_stale_jobs(session)  # uploads no worker can finish (out of attempts, or from before leases)
+        jobs_loop = None
+        if s.settings.kb_jobs_interval_s > 0:  # resume uploads whose worker stopped (any worker may)
+            jobs_loop = PeriodicWorker(
+                "kb-jobs", app.state.kb_admin.jobs.resume_step, s.settings.kb_jobs_interval_s
+            )
+            jobs_loop.start()
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
         catalog = app.state.kb_admin.catalog
@@ -140,6 +146,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await sla_task
         if copilot_loop is not None:
             copilot_loop.stop()
+        if jobs_loop is not None:
+            jobs_loop.stop()
         if s.wecom is not None:
             s.wecom.worker.stop()
             s.wecom.outbox_worker.stop()

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 30.0
     # The staff copilot's background loop (suggested replies on open handoffs); 0 turns it off.
     copilot_interval_s: float = 5.0
+    # Every worker claims upload jobs whose worker stopped (lease expired) and resumes them; 0 turns it off.
+    kb_jobs_interval_s: float = Field(default=15.0, ge=0)
 
     # Bank facts the agent states itself (not retrieved)
     bank_name: str = "青禾银行"

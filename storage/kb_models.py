@@ -82,3 +82,9 @@ class KbJob(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Resumable by any worker (services/kb_jobs.py): the validated documents travel with the job, and
+    # the worker holding the lease renews it per document; an expired lease is claimed by another.
+    documents: Mapped[list[Any] | None] = mapped_column(default=None)  # `to_content` of each Document
+    owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -59,6 +59,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
         # The browser tests embed the widget in a "bank website" served on a free loopback port.
         "widget_frame_origins": ["http://localhost:*"],
         "copilot_interval_s": 0,  # tests run the copilot's step themselves (no background writer)
+        "kb_jobs_interval_s": 0,  # tests resume upload jobs themselves (`UploadJobs.resume_step`)
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
