@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_jobs"
-down_revision = "0005_production"
+down_revision = "0007_wecom2"  # after 0007_wecom2 (both were written on 0005_production)
 branch_labels = None
 depends_on = None
 
