@@ -102,7 +102,9 @@ def looks_elliptical(message: str, vocabulary: SlotVocabulary) -> bool:
     values = vocabulary.find(text)
     names_subject = any(v.slot in SUBJECT_SLOTS for v in values)
     if values and not _residue(_ZH_OPENER.sub("", text), values):
-        return True  # nothing but slot values: "信用卡", "定期存款", "信用卡的" (answering "which one?")
+        # Nothing but slot values: "信用卡", "定期存款", "信用卡的" (answering "which one?"); but a product,
+        # what about it and a question word ("信用卡年费多少") is a whole question.
+        return not _names_subject_and_attribute(text, values)
     if _ZH_OPENER.match(text) and len(text) <= MAX_PREDICATE_CHARS + 2:
         # "那白金卡", "如果是境外"; not a full question that only starts with "那" ("那信用卡年费多少")
         return not (names_subject and _ZH_QUESTION.search(text))
@@ -116,6 +118,24 @@ def looks_elliptical(message: str, vocabulary: SlotVocabulary) -> bool:
     )  # "要收钱吗", "多久到账"
 
 
+def asks_about_its_own_subject(message: str, vocabulary: SlotVocabulary) -> bool:
+    """A Chinese question that names its product and asks something of it ("信用卡年费多少") stands alone,
+    whatever came before: gluing it to the last question (a complaint, say) changes what it asks."""
+    text = _PUNCT_START.sub("", _PUNCT_END.sub("", message.strip()))
+    if not text or text.isascii() or looks_elliptical(text, vocabulary):
+        return False
+    values = vocabulary.find(text)
+    if not any(v.slot in SUBJECT_SLOTS for v in values):
+        return False
+    said = len(_residue(_ZH_OPENER.sub("", text), values)) >= 2
+    return bool(_ZH_QUESTION.search(text)) and (said or _names_subject_and_attribute(text, values))
+
+
+def _names_subject_and_attribute(text: str, values: Sequence[SlotValue]) -> bool:
+    slots = {v.slot for v in values}
+    return bool(slots & SUBJECT_SLOTS) and bool(slots - SUBJECT_SLOTS) and bool(_ZH_QUESTION.search(text))
+
+
 class SlotRewriter:
     """Rewrite by slot substitution over the knowledge base's vocabulary; no model involved."""
 
@@ -126,6 +146,8 @@ class SlotRewriter:
         previous = state.last_question
         if not previous or not (force or looks_elliptical(message, self.vocabulary)):
             return Rewrite(message, "standalone")
+        if force and asks_about_its_own_subject(message, self.vocabulary):
+            return Rewrite(message, "standalone")  # the model's hunch loses to a complete question
         if message.strip().isascii():
             return Rewrite(self._english(message, previous), "slot")
         core = _core(message)

@@ -103,6 +103,21 @@ def test_standalone_messages_are_left_alone(vocabulary: SlotVocabulary, message:
     assert (rewrite.question, rewrite.rewritten) == (message, False)
 
 
+@pytest.mark.parametrize("message", ["信用卡年费多少", "借记卡怎么挂失", "房贷利率多少"])
+def test_a_complete_question_stays_standalone_even_when_the_model_leans_on_the_last_one(
+    vocabulary: SlotVocabulary, message: str
+) -> None:
+    # Regression: after a complaint returned to the bot, "信用卡年费多少" was forced into
+    # "信用卡我要投诉，…？" and handed off as a second complaint.
+    previous = after("我要投诉，你们网点服务态度太差了！请打我电话<PHONE_1>")
+    rewrite = SlotRewriter(vocabulary).rewrite(message, previous, force=True)
+    assert (rewrite.question, rewrite.rewritten) == (message, False)
+
+
+def test_a_forced_bare_question_is_still_attached(vocabulary: SlotVocabulary) -> None:
+    assert SlotRewriter(vocabulary).rewrite("首付要多少", after("房贷利率多少"), force=True).rewritten
+
+
 def test_nothing_is_rewritten_without_a_previous_question(vocabulary: SlotVocabulary) -> None:
     assert not SlotRewriter(vocabulary).rewrite("那金卡呢", ConversationState()).rewritten
 
