@@ -9,11 +9,25 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.security import CleanText
 
 
+class TierClaimIn(BaseModel):
+    """The bank's site signs (customer id, tier, expiry) with TIER_SECRET (services/tiers.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: str = Field(min_length=1, max_length=128)
+    tier: str = Field(min_length=1, max_length=32)
+    expires: int = Field(default=0, ge=0, description="Unix seconds; 0 = never")
+    signature: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-fA-F]{64}$")
+
+
 class SessionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     language: Literal["zh", "en"] = "zh"
     customer_tier: str | None = Field(default=None, max_length=32)
+    tier_claim: TierClaimIn | None = Field(
+        default=None, description="A tier signed by the bank's site; ignored unless the signature is valid"
+    )
 
 
 class SessionOut(BaseModel):

@@ -95,9 +95,10 @@ class Redactor:
         warns with this)."""
         return self._find(text, ())
 
-    def redact(self, text: str, conversation_id: str) -> Redaction:
+    def redact(self, text: str, conversation_id: str, *, allow: Iterable[str] = ()) -> Redaction:
+        """`allow`: public strings for this text only, e.g. a staff member's own name in their reply."""
         known = self._batch.known_values(conversation_id) if self._batch else []
-        found = self._find(text, known)
+        found = self._find(text, known, self._allow.union(a for a in allow if a))
         items = [(r.entity_type, text[r.start : r.end]) for r in found]
         if self._batch:
             placeholders = self._batch.placeholders_for(conversation_id, items, known)
@@ -123,19 +124,22 @@ class Redactor:
 
     # --- detection in the view ------------------------------------------------------------------
 
-    def _find(self, text: str, known: Sequence[KnownValue]) -> list[RecognizerResult]:
+    def _find(
+        self, text: str, known: Sequence[KnownValue], allow: frozenset[str] | None = None
+    ) -> list[RecognizerResult]:
+        allow = self._allow if allow is None else allow
         view = DetectionView.of(text)
         vtext = view.text
         kept_out = [match.span() for match in PLACEHOLDER_RE.finditer(vtext)]
         results = [
             r
             for r in self._analyze(vtext)
-            if vtext[r.start : r.end].strip() not in self._allow
+            if vtext[r.start : r.end].strip() not in allow
             and not any(r.start < end and start < r.end for start, end in kept_out)
         ]
         results = [_grow(vtext, r) for r in results]
         results += _coordinated_names(vtext, results)
-        results += _repeats(vtext, results, known, kept_out, self._allow)
+        results += _repeats(vtext, results, known, kept_out, allow)
         resolved = _resolve_overlaps(results)
         if self._guard:
             covered = [(r.start, r.end) for r in resolved] + kept_out

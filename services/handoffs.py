@@ -221,12 +221,14 @@ class HandoffDesk:
         """Send a reply to the customer: live to the widget, or to the group's outbox for the connector.
 
         Staff text is redacted like customer text before it is stored or posted to a group (a group is
-        public); only the live push to the customer's own widget carries what the staff member typed.
+        public), except the staff member's own name, which the customer is meant to see; only the live
+        push to the customer's own widget carries what the staff member typed.
         """
         session, handoff, staff = act.session, act.handoff, act.staff
         _require_mine(handoff, staff)
         conversation = handoff.conversation
-        stored = self.redactor.redact(text, conversation.id).text
+        own_name = (staff.display_name, staff.username)
+        stored = self.redactor.redact(text, conversation.id, allow=own_name).text
         message = repository.add_message(session, conversation, "staff", stored, sender_ref=staff.username)
         handoff.first_response_at = handoff.first_response_at or utcnow()
         conversation.mode = ConversationMode.HUMAN

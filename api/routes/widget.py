@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -26,6 +27,7 @@ from events.bus import conversation_topic
 from services import csat
 from services.conversations import read_conversation
 from services.handoffs import waiting_for
+from services.tiers import TierClaim, verified_tier
 from services.widget_sessions import start_session
 from storage import repository
 
@@ -47,12 +49,18 @@ def new_session(body: SessionIn, services: ServicesDep, session: SessionDep) -> 
     settings = services.settings
     if body.customer_tier:
         raise Forbidden("customer_tier is set by the bank's systems, not by the customer.")
+    claim = body.tier_claim
+    tier = verified_tier(
+        settings.tier_secret,
+        TierClaim(claim.customer_id, claim.tier, claim.signature, claim.expires) if claim else None,
+        time.time(),
+    )
     token, conversation = start_session(
         session,
         services.pseudonymizer,
         settings.widget_token_ttl_hours,
         language=body.language,
-        customer_tier=body.customer_tier,
+        customer_tier=tier,
     )
     return SessionOut(
         token=token,

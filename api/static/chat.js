@@ -90,7 +90,9 @@
     const row = el("div", "msg " + role);
     if (who) row.appendChild(el("span", "who", who));
     const b = el("div", "bubble");
-    if (role === "customer") masked(b, text); else b.textContent = text;
+    // Stored text is redacted: a placeholder (also one in a staff reply, e.g. a pasted ID number) shows as
+    // the kind of data hidden ("身份证号"), never as <ID_CARD_1>.
+    masked(b, text);
     row.appendChild(b);
     log.appendChild(row);
     scroll();
@@ -188,9 +190,19 @@
     return data;
   }
 
+  function sessionBody() {
+    // The bank's page may pass a signed tier through widget.js; the server checks the signature.
+    const body = { language: lang };
+    try {
+      const claim = new URLSearchParams(location.search).get("tier");
+      if (claim) body.tier_claim = JSON.parse(claim);
+    } catch (e) { /* a malformed claim is simply not sent */ }
+    return body;
+  }
+
   async function startSession() {
     const r = await fetch("/v1/widget/sessions", {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ language: lang }),
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(sessionBody()),
     });
     token = (await r.json()).token;
     tab.set(KEY, token);

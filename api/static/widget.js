@@ -49,7 +49,13 @@
       frame = document.createElement("iframe");
       frame.id = "qh-panel";
       frame.title = zh ? "青禾银行在线客服" : "Qinghe Bank chat";
-      frame.src = origin + "/?embed=1";
+      // A tier signed by the bank's own site (data-customer-id, data-tier, data-expires, data-signature on
+      // the script tag) travels to the chat page, which shows it to the server; unsigned tiers are ignored.
+      var claim = script && script.dataset.signature ? "&tier=" + encodeURIComponent(JSON.stringify({
+        customer_id: script.dataset.customerId, tier: script.dataset.tier,
+        expires: Number(script.dataset.expires || 0), signature: script.dataset.signature,
+      })) : "";
+      frame.src = origin + "/?embed=1" + claim;
       document.body.appendChild(frame);
     }
     frame.hidden = false;

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from core.wiring import Services
 from tests.api.widget_client import send, start
 from tests.conftest import StaffFactory, bearer
 
@@ -260,3 +261,25 @@ def test_openapi_documents_the_new_endpoints(client: TestClient) -> None:
         "/v1/sources/{doc_id}",
     ):
         assert path in paths, path
+
+
+def test_staff_name_reaches_the_customer_but_a_pasted_id_number_does_not(
+    client: TestClient, services: Services
+) -> None:
+    """Regression: the agent's own name was stored as <NAME_1>, so after a reload the customer read a
+    placeholder where the agent introduced themself."""
+    from services.staff import create_staff, issue_token
+
+    with services.sessions() as session:
+        user = create_staff(session, "lina-staff", "correct horse battery", "agent", display_name="李娜")
+        staff_token = issue_token(session, user, ttl_hours=1)
+        session.commit()
+    token, conversation_id, handoff_id = complaint(client)
+    assert client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(staff_token)).status_code == 200
+    text = "您好，我是客服专员李娜。您的身份证号11010519491231002X已登记，请拨打400-860-1234。"
+    r = client.post(f"/v1/handoffs/{handoff_id}/reply", json={"text": text}, headers=bearer(staff_token))
+    assert r.status_code == 201, r.text
+    transcript = client.get(f"/v1/conversations/{conversation_id}", headers={"x-widget-token": token}).json()
+    stored = transcript["messages"][-1]["text"]
+    assert "我是客服专员李娜" in stored and "400-860-1234" in stored
+    assert "11010519491231002X" not in stored and "<ID_CARD_1>" in stored

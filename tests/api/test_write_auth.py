@@ -64,6 +64,31 @@ def test_customers_cannot_set_their_tier_or_identity(client: TestClient, make_st
     assert by_bank.status_code == 200
 
 
+def test_a_widget_session_takes_the_tier_only_from_a_claim_the_bank_signed(
+    client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.tiers import sign_tier
+    from storage.models import Conversation
+
+    monkeypatch.setattr(services.settings, "tier_secret", "bank-site-secret")
+
+    def tier_of(claim: dict[str, object]) -> str | None:
+        r = client.post("/v1/widget/sessions", json={"tier_claim": claim})
+        assert r.status_code == 201, r.text
+        with services.sessions() as session:
+            conversation = session.get(Conversation, r.json()["conversation_id"])
+            assert conversation is not None
+            return conversation.customer_tier
+
+    good = {"customer_id": "c-1", "tier": "vip", "signature": sign_tier("bank-site-secret", "c-1", "vip")}
+    assert tier_of(good) == "vip"
+    assert tier_of({**good, "tier": "private"}) is None  # the signature covers the tier
+    forged = {**good, "signature": sign_tier("guessed", "c-1", "vip")}
+    assert tier_of(forged) is None
+    bad = client.post("/v1/widget/sessions", json={"tier_claim": {**good, "signature": "vip"}})
+    assert bad.status_code == 422
+
+
 def test_group_messages_need_the_connector_role(client: TestClient, make_staff: StaffFactory) -> None:
     body = {
         "text": "@小禾 我的卡被盗刷了！",
