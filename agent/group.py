@@ -28,6 +28,13 @@ def is_mentioned(text: str, mentions: Iterable[str], bot_names: Iterable[str]) -
     return any(f"@{n}" in lowered for n in names)
 
 
+def without_bot_mentions(text: str, bot_names: Iterable[str]) -> str:
+    """The question without "@小禾" (the mention says who is asked, not what)."""
+    for name in bot_names:
+        text = re.sub(rf"@{re.escape(name)}\s*", "", text, flags=re.IGNORECASE)
+    return text.strip()
+
+
 def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text))
 

@@ -24,7 +24,7 @@ from typing import Protocol
 from agent.classify import Classification, Intent
 from agent.compliance import check_answer
 from agent.conversation_state import ConversationState
-from agent.group import is_addressed, is_mentioned
+from agent.group import is_addressed, is_mentioned, without_bot_mentions
 from agent.handoff import CATEGORY, Passage, build_summary, unanswered_question, urgency_for
 from agent.prompts import (
     CLARIFY,
@@ -182,6 +182,7 @@ class Agent:
         )
 
     def run(self, ctx: TurnContext, message: RedactedMessage) -> TurnOutcome:
+        ctx, message = self.addressed_by_name(ctx, message)
         terms = self.terms.current()
         # Each question of the turn is embedded once, for the intent model, retrieval and hand-off alike.
         vectors = QueryVectors(self.knowledge.embedder)
@@ -195,6 +196,21 @@ class Agent:
         route = self.check_scope(question, c, route, terms)
         route, answer = self.respond(ctx, question, route)
         return self.outcome(ctx, question, c, route, answer, terms, vectors)
+
+    def addressed_by_name(
+        self, ctx: TurnContext, message: RedactedMessage
+    ) -> tuple[TurnContext, RedactedMessage]:
+        """A mention of the bot ("@小禾") says who is asked, not what: it is noted as a mention and left out
+        of the question, so it weighs on neither the intent model, retrieval nor the answer gate."""
+        names = self.config.bot_names
+        if not any(f"@{n}".lower() in message.text.lower() for n in names):
+            return ctx, message
+        asked = without_bot_mentions(message.text, names)
+        if not asked:
+            return ctx, message
+        if not is_mentioned("", ctx.mentions, names):
+            ctx = replace(ctx, mentions=(*ctx.mentions, next(iter(names))))
+        return ctx, replace(message, text=asked)
 
     def search(self, text: str, k: int, vectors: QueryVectors) -> Retrieval:
         """Hybrid retrieval with the turn's embedding of `text` (computed here only if it is new)."""

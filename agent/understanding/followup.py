@@ -148,6 +148,8 @@ class SlotRewriter:
             return Rewrite(message, "standalone")
         if force and asks_about_its_own_subject(message, self.vocabulary):
             return Rewrite(message, "standalone")  # the model's hunch loses to a complete question
+        if _PUNCT_END.sub("", message.strip()) == _PUNCT_END.sub("", previous.strip()):
+            return Rewrite(message, "standalone")  # asked again, word for word
         if message.strip().isascii():
             return Rewrite(self._english(message, previous), "slot")
         core = _core(message)

@@ -56,6 +56,8 @@ _CANDIDATES: dict[Slot, tuple[str, ...]] = {
     ),
     "product": (
         "定期", "活期", "存款", "贷款", "房贷", "车贷", "理财", "公积金贷款", "外汇",
+        # Services asked about like products: "开户需要带什么" names its subject, it is no bare predicate.
+        "开户", "销户", "开卡", "销卡",
         "fixed deposit", "time deposit", "demand deposit", "certificate of deposit", "mortgage",
         "consumer loan", "loan", "wealth product", "deposit",
     ),

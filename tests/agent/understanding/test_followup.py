@@ -97,13 +97,15 @@ def test_a_short_question_naming_nothing_is_bare(
     assert bare_question(message, vocabulary) is bare
 
 
-@pytest.mark.parametrize("message", ["借记卡怎么挂失", "好的", "在吗", "谢谢你", "我要投诉你们", "你好"])
+@pytest.mark.parametrize(
+    "message", ["借记卡怎么挂失", "好的", "在吗", "谢谢你", "我要投诉你们", "你好", "开户需要带什么？"]
+)
 def test_standalone_messages_are_left_alone(vocabulary: SlotVocabulary, message: str) -> None:
     rewrite = SlotRewriter(vocabulary).rewrite(message, after("信用卡年费多少"))
     assert (rewrite.question, rewrite.rewritten) == (message, False)
 
 
-@pytest.mark.parametrize("message", ["信用卡年费多少", "借记卡怎么挂失", "房贷利率多少"])
+@pytest.mark.parametrize("message", ["信用卡年费多少", "借记卡怎么挂失", "房贷利率多少", "开户需要带什么"])
 def test_a_complete_question_stays_standalone_even_when_the_model_leans_on_the_last_one(
     vocabulary: SlotVocabulary, message: str
 ) -> None:
