@@ -73,31 +73,7 @@ $("#login-form").addEventListener("submit", async (e) => {
   $("#login-error").textContent = "";
   try {
     await api("POST", "/v1/auth/login", { username: f.get("username"), password: f.get("password") });
-    // Feedback inbox and expiring content -------------------------------------------------------------------------
-
-$("#fb-handled").addEventListener("change", loadFeedback);
-
-async function loadFeedback() {
-  const handled = $("#fb-handled").value;
-  const items = await api("GET", `/v1/kb/feedback?handled=${handled}`);
-  const rows = items.map((f) => el("tr", { "data-message-id": f.message_id },
-    el("td", {}, f.question), el("td", { class: "muted" }, f.answer.slice(0, 120)),
-    el("td", {}, ...f.sources.map((s) => el("a", { href: s.source || "#", target: "_blank" }, s.title || s.doc_id))),
-    el("td", {}, f.comment || ""), el("td", { class: "muted" }, when(f.at)),
-    el("td", {}, f.handled_at ? `${f.handled_by} 已处理` : el("button", { class: "secondary", onclick: async () => {
-      try { await api("POST", `/v1/kb/feedback/${f.message_id}/handled`); toast("已标记为已处理"); loadFeedback(); }
-      catch (err) { toast(explain(err)); }
-    } }, "标记已处理"))));
-  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "6", class: "muted" }, "没有反馈。")));
-  $("#fb-rows").replaceChildren(...rows);
-  const expiring = await api("GET", "/v1/kb/expiring?days=14");
-  const soon = expiring.map((d) => el("tr", {}, el("td", {}, d.title), el("td", {}, el("code", {}, d.id)),
-    el("td", {}, when(d.expires_on))));
-  if (!soon.length) soon.push(el("tr", {}, el("td", { colspan: "3", class: "muted" }, "14 天内没有到期的内容。")));
-  $("#expiring-rows").replaceChildren(...soon);
-}
-
-start();
+    start();
   } catch (err) { $("#login-error").textContent = err.code === "unauthorized" ? "用户名或密码错误" : explain(err); }
 });
 
