@@ -55,6 +55,15 @@ class KnowledgeBase:
             known = self.documents([doc.id]) if self._keywords is not None else None
             return self._written(lambda: self.ingestor.ingest_document(doc, status, stored=known))
 
+    def ingest_documents(self, docs: Sequence[Document], status: str = "published") -> IngestReport:
+        """Many documents as one write: one embedding batch, one store upsert, one index swap."""
+        if not docs:
+            return IngestReport()
+        with self._write_lock:
+            ids = [doc.id for doc in docs]
+            known = self.documents(ids) if self._keywords is not None else None
+            return self._written(lambda: self.ingestor.ingest_documents(docs, status, stored=known))
+
     def delete_document(self, doc_id: str) -> bool:
         with self._write_lock:
             current = self._keywords

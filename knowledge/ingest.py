@@ -118,8 +118,18 @@ class Ingestor:
         stored: Mapping[str, StoredDocument] | None = None,
     ) -> IngestReport:
         """`stored`: what the store holds for `doc.id` when the caller knows (else it is read for this id)."""
-        known = self.store.documents([doc.id]) if stored is None else stored
-        plan = self._plan([doc], status, known)
+        return self.ingest_documents([doc], status, stored=stored)
+
+    def ingest_documents(
+        self,
+        docs: Sequence[Document],
+        status: str = "published",
+        *,
+        stored: Mapping[str, StoredDocument] | None = None,
+    ) -> IngestReport:
+        """Several documents in one plan and one batched write (embedding and upserts in batches)."""
+        known = self.store.documents([doc.id for doc in docs]) if stored is None else stored
+        plan = self._plan(list(docs), status, known)
         chunks, written = self._write(plan, None)
         return IngestReport(
             added=tuple(plan.added),

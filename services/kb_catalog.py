@@ -377,12 +377,16 @@ class KbCatalog:
             if row.draft_version is not None:
                 doc = _as_draft(from_content(self.version(session, row.id, row.draft_version).content))
                 wanted[doc.id] = (doc, DRAFT)
-        written = 0
+        changed: dict[str, list[Document]] = {}
         for doc_id, (doc, status) in wanted.items():
             have = stored.get(doc_id)
             if have is None or have.content_hash != content_hash(doc, status):
-                self.knowledge.ingest_document(doc, status)
-                written += 1
+                changed.setdefault(status, []).append(doc)
+        # One batched write per status: embedding, upserts and the index swap happen once, not per document
+        # (a first start imported the sample base one document at a time, an index rebuild each).
+        for status, docs in changed.items():
+            self.knowledge.ingest_documents(docs, status)
+        written = sum(len(docs) for docs in changed.values())
         # Remove only what the catalog disowns (deleted documents, stale drafts); documents the catalog
         # never knew (ingested straight into the store by other tools) are left alone.
         deleted = set(session.scalars(select(KbDocument.id).where(KbDocument.deleted.is_(True))))
