@@ -15,6 +15,7 @@ from core.clock import aware
 from core.wiring import Services
 from events.bus import STAFF_TOPIC, conversation_topic
 from services.alerts import Alert, RetriageAlert
+from services.periodic import PeriodicWorker
 from services.sla import PRIORITIES, SlaAlert, SlaPolicy, SlaTarget, TimerState
 from services.sla_monitor import check_sla
 from storage.models import Handoff
@@ -244,6 +245,8 @@ def test_the_app_checks_sla_by_itself(services: Services) -> None:
             if any(getattr(a, "handoff_id", None) == handoff_id for a in recorder.sent):
                 break
             time.sleep(0.2)
+        loop = c.app.state.sla_loop  # type: ignore[attr-defined]
+        assert isinstance(loop, PeriodicWorker) and loop.runs >= 1, "one scheduler runs every background step"
     assert any(isinstance(a, SlaAlert) and a.handoff_id == handoff_id for a in recorder.sent)
 
 

@@ -9,7 +9,8 @@ const ERRORS = {
   unsupported_format: "不支持的文件类型", unreadable_file: "文件无法解析", no_text: "文件中没有可提取的文字",
   empty_faq: "问答表中没有任何问答", empty_file: "文件是空的", invalid_content: "文件内容有误",
   payload_too_large: "文件超过 10 MB", conflict: "编号冲突", not_found: "找不到该文档", no_draft: "没有待发布的草稿",
-  own_draft: "双人复核：不能发布自己写的草稿，请另一位编辑发布", invalid_dates: "到期时间必须晚于生效时间",
+  own_draft: "双人复核：不能发布自己写的草稿，请另一位编辑发布",
+  own_version: "双人复核：不能独自回滚到自己写的版本，请另一位编辑操作", invalid_dates: "到期时间必须晚于生效时间",
   forbidden: "没有权限（需要编辑或管理员账号）", unauthorized: "请先登录", invalid_request: "填写的内容不完整或格式不对",
 };
 
