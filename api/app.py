@@ -11,8 +11,6 @@ import core.native_threads  # noqa: F401  (first: the thread budget, before nati
 # isort: split
 
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -62,7 +60,7 @@ from services.handoffs import waiting_handoffs
 from services.kb_admin import apply_validity, build_kb_admin, import_and_sync
 from services.kb_jobs import fail_stale_jobs
 from services.periodic import PeriodicWorker
-from services.sla_monitor import check_sla, run_every
+from services.sla_monitor import check_sla
 
 log = logging.getLogger(__name__)
 
@@ -136,14 +134,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             check_sla(s.sessions, s.sla, s.alerts)
             apply_validity(s.sessions, catalog)
 
-        sla_task = None
-        if s.settings.sla_check_interval_s > 0:
-            sla_task = asyncio.create_task(run_every(s.settings.sla_check_interval_s, scheduled_round))
+        sla_loop = None
+        if s.settings.sla_check_interval_s > 0:  # the same scheduler as every other background step
+            sla_loop = PeriodicWorker(
+                "sla-and-validity", scheduled_round, s.settings.sla_check_interval_s, wait_first=True
+            )
+            sla_loop.start()
+        app.state.sla_loop = sla_loop
         yield
-        if sla_task is not None:
-            sla_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sla_task
+        if sla_loop is not None:
+            sla_loop.stop()
         if copilot_loop is not None:
             copilot_loop.stop()
         if jobs_loop is not None:

@@ -31,6 +31,32 @@ class GroupMessageIn(BaseModel):
     customer_tier: str | None = Field(default=None, max_length=32)
 
 
+class DirectItemOut(BaseModel):
+    """A message for one group member, sent to them one-to-one (never in the group)."""
+
+    id: int
+    member_id: str = Field(description="The member's platform id, as the connector posted it as sender_id")
+    kind: str = Field(description='"csat": the satisfaction survey after their case')
+    handoff_id: str
+    text: str
+
+
+class DirectReplyIn(BaseModel):
+    """What a group member wrote to the bank one-to-one, passed on by the connector."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    sender_id: str = Field(min_length=1, max_length=128)
+    text: CleanText
+
+
+class DirectReplyOut(BaseModel):
+    recorded: bool = Field(description="True when the text answered a waiting survey and was stored")
+    handoff_id: str | None = None
+    score: int | None = None
+    reply: str | None = Field(default=None, description="Send this back to the member privately")
+
+
 class CitationOut(BaseModel):
     title: str
     source: str = Field(description="URL path of the published source page, /v1/sources/{doc_id}")

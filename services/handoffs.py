@@ -34,7 +34,7 @@ from events.domain import (
     StaffTyping,
 )
 from privacy import Redactor, Vault
-from services import audit
+from services import audit, csat
 from services.sla import SlaPolicy, TimerState
 from storage import repository
 from storage.models import Conversation, Handoff, HandoffNote, Message, OutboxMessage, StaffUser, Team
@@ -334,10 +334,12 @@ class HandoffDesk:
         return note
 
     def resolve(self, act: StaffAction, outcome: str) -> Handoff:
+        """Close the case; a group customer gets the satisfaction survey privately, never in the group."""
         session, handoff, staff = act.session, act.handoff, act.staff
         _require_mine(handoff, staff)
         handoff.status, handoff.outcome, handoff.resolved_at = HandoffStatus.RESOLVED, outcome, utcnow()
         handoff.conversation.mode = ConversationMode.BOT
+        csat.survey_privately(session, self.vault, handoff)
         audit.record(session, staff, "handoff.resolve", "handoff", handoff.id, outcome=outcome)
         session.commit()
         self.events.publish(HandoffResolved(handoff.conversation_id, handoff.id))

@@ -227,16 +227,29 @@ class KbCatalog:
 
     @commits
     def rollback(self, session: Session, actor: StaffUser, doc_id: str, number: int) -> KbVersion:
-        """Publish a copy of an earlier version as a new version (history is never rewritten)."""
+        """Publish a copy of an earlier version as a new version (history is never rewritten).
+
+        A rollback is a publish: with two-person publishing, whoever wrote the restored version cannot
+        put it back live alone (else an author could publish an unreviewed draft of theirs this way)."""
         row = self.get(session, doc_id)
         old = self.version(session, doc_id, number)
+        if self.two_person_publish and old.author == actor.username:
+            audit.record(session, actor, "kb.rollback_refused", "kb_document", doc_id, restored=number)
+            session.commit()
+            raise CatalogError(
+                "own_version",
+                f"two-person publishing: {actor.username} wrote v{number}; another editor rolls back to it",
+            )
         doc = from_content(old.content)
         version = self._add_version(session, row, doc, actor.username, f"回滚到 v{number}")
         had_draft = row.draft_version is not None
         row.published_version, row.draft_version = version.number, None
         self._describe(row, doc, actor.username)
         session.flush()
-        self.knowledge.ingest_document(doc, ChunkStatus.PUBLISHED)
+        if is_live(row, utcnow()):  # an expired or not-yet-effective document stays out of answers
+            self.knowledge.ingest_document(doc, ChunkStatus.PUBLISHED)
+        else:
+            self.knowledge.delete_document(doc_id)
         if had_draft:
             self.knowledge.delete_document(draft_id(doc_id))
         audit.record(

@@ -1,4 +1,5 @@
-"""A background loop that runs one step every `interval_s` (the copilot, the WeCom reply retries).
+"""A background loop that runs one step every `interval_s`: the app's one scheduler (the copilot, upload
+jobs, SLA alerts and KB validity dates, the WeCom reply retries and group jobs).
 
 A step that raises is logged and the loop goes on: a background job never dies of one bad row.
 """
@@ -13,10 +14,14 @@ log = logging.getLogger(__name__)
 
 
 class PeriodicWorker:
-    def __init__(self, name: str, step: Callable[[], object], interval_s: float) -> None:
+    def __init__(
+        self, name: str, step: Callable[[], object], interval_s: float, *, wait_first: bool = False
+    ) -> None:
+        """`wait_first`: the first step runs after one interval, not at start (nothing is due yet)."""
         self.name = name
         self._step = step
         self._interval_s = interval_s
+        self._wait_first = wait_first
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.runs = 0
@@ -35,6 +40,8 @@ class PeriodicWorker:
             self._thread = None
 
     def _run(self) -> None:
+        if self._wait_first:
+            self._stop.wait(self._interval_s)
         while not self._stop.is_set():
             try:
                 self._step()

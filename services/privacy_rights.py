@@ -24,6 +24,7 @@ from privacy.vault import SqlVault
 from services import audit
 from storage.models import (
     Conversation,
+    GroupDirectMessage,
     Handoff,
     HandoffNote,
     Message,
@@ -220,7 +221,7 @@ def _delete_conversations(session: Session, ids: Sequence[str]) -> None:
         return
     handoffs = select(Handoff.id).where(Handoff.conversation_id.in_(ids))
     session.execute(delete(HandoffNote).where(HandoffNote.handoff_id.in_(handoffs)))
-    for table in (Handoff, Message, WidgetSession, OutboxMessage, WeComKfContact):
+    for table in (Handoff, Message, WidgetSession, OutboxMessage, GroupDirectMessage, WeComKfContact):
         session.execute(delete(table).where(table.conversation_id.in_(ids)))
     session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
 
@@ -229,7 +230,7 @@ def _unlink_conversations(session: Session, ids: Sequence[str]) -> None:
     """Keep the redacted transcript, with nothing left that leads back to the customer."""
     if not ids:
         return
-    for table in (WidgetSession, WeComKfContact):
+    for table in (WidgetSession, GroupDirectMessage, WeComKfContact):
         session.execute(delete(table).where(table.conversation_id.in_(ids)))
     session.execute(
         update(Message)

@@ -1,16 +1,13 @@
 """The SLA alert scheduler: every interval, find warnings and breaches of open cases and alert staff once.
 
-Runs by itself in the app (started in the lifespan) so a breach is alerted even when no one has the
-console open. Each (handoff, timer, state) is claimed by inserting its `sla_alerts_sent` row before the
-alert leaves: with several workers running the loop, only the one whose insert succeeds sends it; a
-failed send deletes the row so the next round retries.
+Runs by itself in the app (a `services.periodic.PeriodicWorker` started in the lifespan) so a breach
+is alerted even when no one has the console open. Each (handoff, timer, state) is claimed by inserting
+its `sla_alerts_sent` row before the alert leaves: with several workers running the loop, only the one
+whose insert succeeds sends it; a failed send deletes the row so the next round retries.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
@@ -22,8 +19,6 @@ from core.status import ACTIVE_HANDOFF
 from services.alerts import AlertSender, dispatch
 from services.sla import SlaAlert, SlaCase, SlaPolicy, alerts_due
 from storage.models import Conversation, Handoff, SlaAlertSent
-
-log = logging.getLogger(__name__)
 
 
 def open_cases(session: Session) -> list[SlaCase]:
@@ -81,14 +76,3 @@ def check_sla(
                 )
         session.commit()
         return delivered
-
-
-async def run_every(interval_s: float, check: Callable[[], object]) -> None:
-    """Call `check` in a worker thread every `interval_s` seconds (the first after one interval) until
-    cancelled; a failing round is logged and the loop goes on (a database blip must not end alerting)."""
-    while True:
-        await asyncio.sleep(interval_s)
-        try:
-            await asyncio.to_thread(check)
-        except Exception:
-            log.exception("SLA check failed; retrying in %s s", interval_s)

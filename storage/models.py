@@ -141,6 +141,23 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class GroupDirectMessage(Base):
+    """A message for one group member privately (the channel's direct message), never posted in the
+    group: today the satisfaction survey after their case is resolved. `member` is the vault placeholder
+    of the member's platform id (encrypted there, erased with the conversation)."""
+
+    __tablename__ = "group_direct_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[str] = mapped_column(String(128), index=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    handoff_id: Mapped[str] = mapped_column(String(40))
+    member: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # "csat"
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class StaffUser(Base):
     """A person on the bank's side: an agent works handoffs, an editor the knowledge base, an admin both."""
 

@@ -33,6 +33,7 @@ from core.clock import aware
 from events.bus import STAFF_TOPIC
 from services import handoffs as console
 from services import teams as team_service
+from services.csat import MEMBER_ENTITY
 from services.handoffs import GENERAL_QUEUE, StaffAction, Transfer
 from services.sla import SlaPolicy
 from services.staff import resolve_token
@@ -99,7 +100,7 @@ def get_handoff(
         mode=conversation.mode,
         messages=[MessageOut.model_validate(m) for m in conversation.messages],
         notes=[NoteOut.model_validate(n) for n in handoff.notes],
-        placeholders=[p for p, _ in services.vault.placeholders(conversation.id)],
+        placeholders=[p for p, kind in services.vault.placeholders(conversation.id) if kind != MEMBER_ENTITY],
     )
 
 

@@ -58,6 +58,7 @@ _STATUS = {
     "no_draft": 409,
     "no_published": 409,
     "own_draft": 403,
+    "own_version": 403,
     "unsupported_format": 415,
     "parser_busy": 503,
 }

@@ -39,3 +39,9 @@ def login_page() -> FileResponse:
 @router.get("/console/analytics")
 def analytics_page() -> FileResponse:
     return FileResponse(STATIC / "analytics.html")
+
+
+@router.get("/console/teams")
+def teams_page() -> FileResponse:
+    """Supervisors (admins) manage teams, members and routing rules."""
+    return FileResponse(STATIC / "teams.html")

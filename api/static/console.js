@@ -351,7 +351,8 @@
     if (me.role !== "agent" && me.role !== "admin") { notForYou(); return; }
     if (me.role === "admin") {
       const link = el("a", "ghost", "数据分析"); link.href = "/console/analytics"; link.id = "analytics-link";
-      $("me").after(link);
+      const teamsLink = el("a", "ghost", "团队管理"); teamsLink.href = "/console/teams"; teamsLink.id = "teams-link";
+      $("me").after(link, teamsLink);
     }
     [teams, agents] = await Promise.all([api("/v1/teams"), api("/v1/teams/agents")]);
     $("team-filter").onchange = loadQueue;

@@ -15,6 +15,7 @@ from core.clock import aware
 from core.wiring import Services
 from events.bus import STAFF_TOPIC, conversation_topic
 from services.alerts import Alert, RetriageAlert
+from services.periodic import PeriodicWorker
 from services.sla import PRIORITIES, SlaAlert, SlaPolicy, SlaTarget, TimerState
 from services.sla_monitor import check_sla
 from storage.models import Handoff
@@ -244,6 +245,8 @@ def test_the_app_checks_sla_by_itself(services: Services) -> None:
             if any(getattr(a, "handoff_id", None) == handoff_id for a in recorder.sent):
                 break
             time.sleep(0.2)
+        loop = c.app.state.sla_loop  # type: ignore[attr-defined]
+        assert isinstance(loop, PeriodicWorker) and loop.runs >= 1, "one scheduler runs every background step"
     assert any(isinstance(a, SlaAlert) and a.handoff_id == handoff_id for a in recorder.sent)
 
 
@@ -297,3 +300,56 @@ def test_a_group_customer_asking_the_bot_why_nobody_answers_gets_the_queue_posit
     client.post(f"/v1/handoffs/{opened['handoff_id']}/claim", headers=bearer(agent))
     claimed = post("@小禾 还要等多久", ["小禾"])
     assert claimed["reply"] and "正在处理" in claimed["reply"], claimed
+
+
+def test_a_group_customers_survey_goes_privately_and_the_private_answer_is_stored_with_the_case(
+    client: TestClient, connector: dict[str, str], make_staff: StaffFactory, services: Services
+) -> None:
+    """Never asked in the group: the survey waits in the direct outbox for the member, and their answer
+    (passed on by the connector) is the case's CSAT."""
+    group = f"csat-{time.monotonic_ns()}"
+    body = {
+        "text": "@小禾 我要投诉，你们的客户经理一直不回电话！",
+        "sender_id": "wx-member-7",
+        "mentions": ["小禾"],
+    }
+    opened = client.post(f"/v1/groups/{group}/messages", json=body, headers=connector).json()
+    handoff_id = opened["handoff_id"]
+    assert handoff_id, opened
+    _, agent = make_staff("agent")
+    client.post(f"/v1/handoffs/{handoff_id}/claim", headers=bearer(agent))
+    early = {"sender_id": "wx-member-7", "text": "5"}
+    r = client.post(f"/v1/groups/{group}/direct-replies", json=early, headers=connector)
+    assert r.status_code == 200 and r.json()["recorded"] is False, "no survey before the case is resolved"
+    assert client.get(f"/v1/groups/{group}/direct", headers=connector).json() == []
+    client.post(
+        f"/v1/handoffs/{handoff_id}/reply", json={"text": "您好，已为您联系客户经理。"}, headers=bearer(agent)
+    )
+    r = client.post(f"/v1/handoffs/{handoff_id}/resolve", json={"outcome": "answered"}, headers=bearer(agent))
+    assert r.status_code == 200, r.text
+
+    posted = client.get(f"/v1/groups/{group}/outbox", headers=connector).json()
+    assert posted and not any("打分" in m["text"] or "1-5" in m["text"] for m in posted), "not in the group"
+    direct = client.get(f"/v1/groups/{group}/direct", headers=connector).json()
+    assert [(d["member_id"], d["kind"], d["handoff_id"]) for d in direct] == [
+        ("wx-member-7", "csat", handoff_id)
+    ]
+    assert "1-5" in direct[0]["text"]
+    assert client.get(f"/v1/groups/{group}/direct", headers=bearer(agent)).status_code == 403
+
+    other = {"sender_id": "wx-someone-else", "text": "1"}
+    r = client.post(f"/v1/groups/{group}/direct-replies", json=other, headers=connector)
+    assert r.json()["recorded"] is False, "only the case's own customer rates it"
+    chatter = {"sender_id": "wx-member-7", "text": "信用卡年费怎么收？"}
+    r = client.post(f"/v1/groups/{group}/direct-replies", json=chatter, headers=connector)
+    assert r.json()["recorded"] is False
+    answer = {"sender_id": "wx-member-7", "text": "4分"}
+    r = client.post(f"/v1/groups/{group}/direct-replies", json=answer, headers=connector)
+    assert r.status_code == 200 and r.json()["recorded"] is True and r.json()["score"] == 4, r.text
+    assert r.json()["reply"]
+    with services.sessions() as session:
+        handoff = session.get(Handoff, handoff_id)
+        assert handoff is not None and handoff.csat_score == 4 and handoff.csat_at is not None
+    again = {"sender_id": "wx-member-7", "text": "1"}
+    r = client.post(f"/v1/groups/{group}/direct-replies", json=again, headers=connector)
+    assert r.json()["recorded"] is False, "rated once"

@@ -50,6 +50,34 @@ def test_two_person_publish_refuses_the_author(checked: TestClient, make_staff: 
     assert ok.status_code == 200 and ok.json()["status"] == "published"
 
 
+def test_two_person_rollback_refuses_the_author_of_the_restored_version(
+    checked: TestClient, make_staff: StaffFactory
+) -> None:
+    """A rollback is a publish: an author cannot put an unreviewed version of theirs live by restoring it."""
+    _, author = make_staff("editor")
+    _, reviewer = make_staff("editor")
+    doc_id = f"faq-fx-{uuid.uuid4().hex[:6]}"
+    reviewed = faq(doc_id, "青禾外汇结售汇几点开始办理？", "工作日9:00至17:00可在手机银行办理结售汇。")
+    checked.post("/v1/kb/documents", json=reviewed, headers=bearer(author))
+    assert checked.post(f"/v1/kb/documents/{doc_id}/publish", headers=bearer(reviewer)).status_code == 200
+    unreviewed = {k: v for k, v in reviewed.items() if k != "id"} | {"answer": "结售汇全天24小时可办理。"}
+    r = checked.put(f"/v1/kb/documents/{doc_id}", json=unreviewed, headers=bearer(author))
+    assert r.status_code == 200, r.text
+    draft_version = r.json()["draft_version"]
+    checked.post(f"/v1/kb/documents/{doc_id}/discard", headers=bearer(author))
+
+    own = checked.post(
+        f"/v1/kb/documents/{doc_id}/rollback", json={"version": draft_version}, headers=bearer(author)
+    )
+    assert own.status_code == 403 and own.json()["error"]["code"] == "own_version"
+    live = checked.get(f"/v1/kb/documents/{doc_id}", headers=bearer(author)).json()
+    assert live["published_version"] == 1, "the reviewed version stays live"
+    ok = checked.post(
+        f"/v1/kb/documents/{doc_id}/rollback", json={"version": draft_version}, headers=bearer(reviewer)
+    )
+    assert ok.status_code == 200 and ok.json()["published_version"] > draft_version
+
+
 def test_expired_content_is_never_answered_and_is_listed_as_expiring(
     client: TestClient, make_staff: StaffFactory, services: Services
 ) -> None:

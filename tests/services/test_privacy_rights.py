@@ -16,10 +16,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent.identity import Pseudonymizer
 from core.clock import utcnow
 from privacy import SqlVault, generate_key
+from services import csat
 from services.privacy_rights import ERASED_REF, PrivacyRights, RightsError, Subject, TranscriptPolicy
 from storage.engine import build_engine
 from storage.migrations import upgrade
-from storage.models import AuditRecord, Conversation, Handoff, Message, StaffUser, WidgetSession
+from storage.models import (
+    AuditRecord,
+    Conversation,
+    GroupDirectMessage,
+    Handoff,
+    Message,
+    StaffUser,
+    WidgetSession,
+)
 
 PSEUDONYMIZER = Pseudonymizer("test-secret")
 
@@ -173,3 +182,25 @@ def test_key_rotation_through_the_service_is_audited(
     assert SqlVault(engine, new_key).reveal(conv, "<PHONE_1>") == "13812345678"
     (record,) = audits(sessions, "vault.rotate")
     assert record.detail["rows"] == 1
+
+
+@pytest.mark.parametrize("policy", ["delete", "keep_redacted"])
+def test_erasure_removes_a_group_members_private_survey_and_their_address(
+    sessions: sessionmaker[Session], vault: SqlVault, policy: TranscriptPolicy
+) -> None:
+    """The member id kept for the private satisfaction survey goes with the conversation."""
+    ref = PSEUDONYMIZER.customer_ref("group", "wx-member-9")
+    with sessions() as session:
+        c = Conversation(channel="group", group_id="g-1", customer_ref=ref)
+        session.add(c)
+        session.commit()
+        member = csat.member_address(vault, c.id, "wx-member-9")
+        session.add(GroupDirectMessage(group_id="g-1", conversation_id=c.id, handoff_id="ho_x", member=member,
+                                       kind="csat", text="请打分"))  # fmt: skip
+        session.commit()
+        conversation_id = c.id
+    rights(sessions, vault, policy).erase(None, Subject(channel="group", customer_id="wx-member-9"),
+                                          reason="客户申请删除", via="cli")  # fmt: skip
+    assert vault.reveal(conversation_id, member) is None
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(GroupDirectMessage)) == 0

@@ -9,7 +9,8 @@ const ERRORS = {
   unsupported_format: "不支持的文件类型", unreadable_file: "文件无法解析", no_text: "文件中没有可提取的文字",
   empty_faq: "问答表中没有任何问答", empty_file: "文件是空的", invalid_content: "文件内容有误",
   payload_too_large: "文件超过 10 MB", conflict: "编号冲突", not_found: "找不到该文档", no_draft: "没有待发布的草稿",
-  own_draft: "双人复核：不能发布自己写的草稿，请另一位编辑发布", invalid_dates: "到期时间必须晚于生效时间",
+  own_draft: "双人复核：不能发布自己写的草稿，请另一位编辑发布",
+  own_version: "双人复核：不能独自回滚到自己写的版本，请另一位编辑操作", invalid_dates: "到期时间必须晚于生效时间",
   forbidden: "没有权限（需要编辑或管理员账号）", unauthorized: "请先登录", invalid_request: "填写的内容不完整或格式不对",
 };
 
@@ -48,7 +49,30 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const when = (iso) => new Date(iso).toLocaleString("zh-CN", { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+// The API's times are UTC; one without an offset (SQLite keeps none) is read as UTC, not local time.
+const utc = (iso) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
+const when = (iso) => utc(iso).toLocaleString("zh-CN", { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+const day = (iso) => utc(iso).toLocaleDateString("zh-CN", { year: "numeric", month: "2-digit", day: "2-digit" });
+
+// Where a document stands in its validity window: shown in the list and the editor.
+function validity(d) {
+  const now = Date.now();
+  if (d.expires_on && utc(d.expires_on).getTime() <= now) return { text: `已过期（${day(d.expires_on)}）`, cls: "expired" };
+  if (d.effective_from && utc(d.effective_from).getTime() > now) return { text: `${day(d.effective_from)} 生效`, cls: "pending" };
+  if (d.expires_on) {
+    const soon = utc(d.expires_on).getTime() - now < 14 * 86400000;
+    return { text: `${day(d.expires_on)} 到期`, cls: soon ? "expiring" : "valid" };
+  }
+  return { text: d.effective_from ? `${day(d.effective_from)} 起` : "长期有效", cls: "valid" };
+}
+const validityBadge = (d) => { const v = validity(d); return el("span", { class: `badge validity-${v.cls}` }, v.text); };
+// datetime-local inputs hold local wall time without a zone.
+const toLocalInput = (iso) => {
+  if (!iso) return "";
+  const t = utc(iso); const pad = (n) => String(n).padStart(2, "0");
+  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}`;
+};
+const fromLocalInput = (value) => (value ? new Date(value).toISOString() : null);
 const badge = (status) => el("span", { class: `badge ${status === "published" ? "published" : "draft"}` }, STATUS[status] || status);
 
 // Sign-in -----------------------------------------------------------------------------------------------
@@ -125,7 +149,8 @@ function renderDocs() {
     return el("tr", { onclick: () => openEditor(d.id), "data-id": d.id },
       el("td", {}, check), el("td", {}, d.title), el("td", {}, el("code", {}, d.id)),
       el("td", {}, el("span", { class: "badge kind" }, KIND[d.kind])), el("td", {}, CATEGORY[d.category] || d.category),
-      el("td", {}, badge(d.status)), el("td", { class: "muted" }, `${when(d.updated_at)} · ${d.updated_by}`));
+      el("td", {}, badge(d.status)), el("td", {}, validityBadge(d)),
+      el("td", { class: "muted" }, `${when(d.updated_at)} · ${d.updated_by}`));
   }));
   $("#select-all").checked = false;
   $("#more").hidden = docs.length <= shown;
@@ -166,7 +191,7 @@ $("#new-faq").addEventListener("click", () => {
   editing = null;
   $("#edit-title").textContent = "新建问答";
   fillForm("faq", {});
-  ["#edit-delete", "#edit-discard", "#edit-publish"].forEach((s) => { $(s).hidden = true; });
+  ["#edit-delete", "#edit-discard", "#edit-publish", "#validity"].forEach((s) => { $(s).hidden = true; });
   $("#versions").replaceChildren();
   $("#editor").showModal();
 });
@@ -180,8 +205,25 @@ async function openEditor(id) {
   $("#edit-publish").hidden = editing.draft_version === null;
   $("#edit-discard").hidden = editing.draft_version === null || editing.published_version === null;
   renderVersions();
+  renderValidity();
   $("#editor").showModal();
 }
+
+function renderValidity() {
+  $("#validity").hidden = false;
+  $("#effective-from").value = toLocalInput(editing.effective_from);
+  $("#expires-on").value = toLocalInput(editing.expires_on);
+  $("#validity-now").replaceChildren("当前：", validityBadge(editing));
+}
+
+$("#validity-save").addEventListener("click", async () => {
+  const body = { effective_from: fromLocalInput($("#effective-from").value), expires_on: fromLocalInput($("#expires-on").value) };
+  try {
+    const saved = await api("PUT", `/v1/kb/documents/${encodeURIComponent(editing.id)}/validity`, body);
+    editing = { ...editing, effective_from: saved.effective_from, expires_on: saved.expires_on };
+    $("#edit-error").textContent = ""; renderValidity(); toast("有效期已保存，立即生效"); loadDocs();
+  } catch (err) { $("#edit-error").textContent = explain(err); }
+});
 
 function renderVersions() {
   const rows = editing.versions.map((v) => {
