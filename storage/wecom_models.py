@@ -172,7 +172,8 @@ class WeComEducationPost(Base):
     chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     slot_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     topic: Mapped[str] = mapped_column(String(80), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))  # "claimed" | "sent" | "no_content" | "failed"
+    # "claimed" | "sent" (the 群发 task exists) | "confirmed" (the owner sent it) | "no_content" | "failed"
+    status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str | None] = mapped_column(String(128))  # the knowledge-base article posted
     task_msgid: Mapped[str | None] = mapped_column(String(128))  # the 客户群群发 task the owner confirms
     error: Mapped[str | None] = mapped_column(String(256))

@@ -20,7 +20,7 @@ from channels.wecom.group_rules import GroupConfig
 from core.clock import utcnow
 from services import audit
 from storage.models import Conversation, Handoff, StaffUser
-from storage.wecom_models import WeComDraft, WeComGroupActivity, WeComGroupSettings
+from storage.wecom_models import WeComDraft, WeComEducationPost, WeComGroupActivity, WeComGroupSettings
 
 Sessions = sessionmaker[Session]
 
@@ -94,7 +94,8 @@ def group_analytics(
 
     - `message`, `members_active` (distinct senders), `question`, `handoff`, `violations` (by kind);
     - `answered`: reply drafts the owner sent; `sent_by_owner`: every draft the owner sent to the group
-      (replies, rule reminders, education posts); `staff_answered`: reply drafts made moot because staff
+      (replies, rule reminders, education posts) and every education 群发 task the owner confirmed
+      (counted at its slot); `staff_answered`: reply drafts made moot because staff
       wrote in the group themselves; `dismissed`: reply drafts dismissed;
     - `unanswered`: questions asked in the period whose draft was neither sent nor made moot by staff
       (still pending, or dismissed);
@@ -143,6 +144,15 @@ def group_analytics(
             )
             .group_by(WeComDraft.chat_id)
         ).all()
+        confirmed_posts = session.execute(
+            select(WeComEducationPost.chat_id, func.count())
+            .where(
+                WeComEducationPost.status == "confirmed",
+                WeComEducationPost.slot_at >= since,
+                WeComEducationPost.slot_at < until,
+            )
+            .group_by(WeComEducationPost.chat_id)
+        ).all()
         ratings = session.execute(
             select(Conversation.group_id, func.count(), func.avg(Handoff.csat_score))
             .join(Conversation, Handoff.conversation_id == Conversation.id)
@@ -177,6 +187,9 @@ def group_analytics(
             row["dismissed"] += count
         elif status == DraftStatus.SUPERSEDED and reply:
             row["staff_answered"] += count
+    for chat_id, count in confirmed_posts:
+        if (row := group(chat_id)) is not None:
+            row["sent_by_owner"] += count
     for chat_id, count in open_questions:
         if (row := group(chat_id)) is not None:
             row["unanswered"] = count

@@ -136,7 +136,9 @@ def build_wecom(
     configs, activity = SqlGroupConfigs(sessions), GroupActivityLog(sessions)
     drafts = DraftBook(SqlDraftStore(sessions), clock)
     alerter = StaffAlerter(client) if settings.robot_webhook_key else None
-    education = EducationScheduler(sessions, configs, KbEducationLibrary(sessions), client, clock, tz)
+    education = EducationScheduler(
+        sessions, configs, KbEducationLibrary(sessions), client, clock, tz, status_api=client
+    )
     feed = feed or archive_feed(settings)
     group_copilot = (
         GroupCopilot(

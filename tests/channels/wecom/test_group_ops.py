@@ -24,6 +24,7 @@ from core.status import HandoffReason, HandoffStatus, Urgency
 from core.wiring import Services
 from services import csat
 from storage.models import Conversation, Handoff
+from storage.wecom_models import WeComEducationPost
 from tests.channels.wecom.conftest import FakeWeCom
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
@@ -150,6 +151,8 @@ def test_the_analytics_count_active_members_owner_posts_unanswered_questions_and
             category="card", urgency=Urgency.NORMAL, resolved_at=NOW,
         )  # fmt: skip
         session.add(handoff)
+        confirmed = WeComEducationPost(chat_id=chat, slot_at=NOW, topic="防范诈骗", status="confirmed")
+        session.add(confirmed)  # an education 群发 task the owner confirmed in the WeCom client
         session.commit()
         csat.rate(session, conversation.id, handoff.id, 4)
 
@@ -157,7 +160,7 @@ def test_the_analytics_count_active_members_owner_posts_unanswered_questions_and
     [row] = group_analytics(services.sessions, NOW - timedelta(hours=1), until, [chat])
     assert row["message"] == 5 and row["members_active"] == 4  # staff are not members; A spoke twice
     assert row["question"] == 4
-    assert row["answered"] == 1 and row["sent_by_owner"] == 2  # the answer and the education post
+    assert row["answered"] == 1 and row["sent_by_owner"] == 3  # the answer, the education draft and task
     assert row["dismissed"] == 1 and row["staff_answered"] == 1
     assert row["unanswered"] == 2  # B (dismissed) and D (pending)
     assert row["csat_responses"] == 1 and row["csat_average"] == 4.0
