@@ -20,6 +20,7 @@ from services.privacy_rights import ERASED_REF, PrivacyRights, RightsError, Subj
 from storage.engine import build_engine
 from storage.migrations import upgrade
 from storage.models import AuditRecord, Conversation, Handoff, Message, StaffUser, WidgetSession
+from storage.wecom_models import WeComGroupActivity
 
 PSEUDONYMIZER = Pseudonymizer("test-secret")
 
@@ -173,3 +174,21 @@ def test_key_rotation_through_the_service_is_audited(
     assert SqlVault(engine, new_key).reveal(conv, "<PHONE_1>") == "13812345678"
     (record,) = audits(sessions, "vault.rotate")
     assert record.detail["rows"] == 1
+
+
+def test_erasure_clears_the_members_pseudonym_from_group_analytics(
+    sessions: sessionmaker[Session], vault: SqlVault
+) -> None:
+    erased, kept = (PSEUDONYMIZER.customer_ref("group", member) for member in ("wmErase1", "wmKeep1"))
+    with sessions() as session:
+        session.add(Conversation(channel="group", group_id="wrErase", customer_ref=erased))
+        for ref in (erased, kept):
+            session.add(WeComGroupActivity(chat_id="wrErase", kind="message", member_ref=ref, at=utcnow()))
+        session.commit()
+    rights(sessions, vault).erase(None, Subject(channel="group", customer_id="wmErase1"),
+                                  reason="客户申请删除", via="cli")  # fmt: skip
+    with sessions() as session:
+        refs = session.scalars(
+            select(WeComGroupActivity.member_ref).where(WeComGroupActivity.chat_id == "wrErase")
+        ).all()
+    assert len(refs) == 2 and set(refs) == {None, kept}  # the message still counts; who sent it is gone
