@@ -50,6 +50,7 @@ from api.security import (
     SecurityConfig,
     SecurityHeadersMiddleware,
 )
+from channels.wecom.alerts import UrgentHandoffAlerts
 from core.logs import configure_logging
 from core.metrics import sample_queue_depth
 from core.settings import Settings, get_settings
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         s.dispatcher.listen(RetriageAlerts(s.alerts))
         if s.wecom is not None:
             s.dispatcher.listen(s.wecom.listener)
+            if s.wecom.alerter is not None:
+                s.dispatcher.listen(UrgentHandoffAlerts(s.wecom.alerter))
             s.wecom.start()
         copilot_loop = None
         if s.copilot is not None and s.settings.copilot_interval_s > 0:

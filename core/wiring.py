@@ -28,6 +28,7 @@ from agent.understanding.followup import LLMRewriter, SlotRewriter
 from agent.understanding.intent_model import load_model
 from agent.understanding.scope import gazetteer_names
 from agent.understanding.terms import RewriterFactory, slot_rewriter
+from channels.wecom.alerts import WeComAlertSender
 from channels.wecom.config import WeComSettings
 from channels.wecom.runtime import WeComRuntime, build_wecom
 from core.clock import utcnow
@@ -211,8 +212,12 @@ def build_services(settings: Settings, responder: Responder | None = None) -> Se
         if wecom_settings
         else None
     )
+    alerts: AlertSender = LogAlertSender()
+    if wecom is not None and wecom.alerter is not None:  # SLA and re-triage alerts reach the staff group
+        alerts = WeComAlertSender(wecom.alerter)
     return Services(
         settings=settings,
+        alerts=alerts,
         engine=engine,
         sessions=sessions,
         vault=vault,

@@ -32,7 +32,7 @@ from storage.models import (
     StaffUser,
     WidgetSession,
 )
-from storage.wecom_models import WeComKfContact
+from storage.wecom_models import WeComGroupActivity, WeComKfContact
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,9 @@ class PrivacyRights:
                 _delete_conversations(session, ids)
             else:
                 _unlink_conversations(session, ids)
+            if ref != ERASED_REF:  # the group analytics keep the count of messages, not who sent them
+                activity = WeComGroupActivity
+                session.execute(update(activity).where(activity.member_ref == ref).values(member_ref=None))
             report = ErasureReport(ref, len(ids), originals, self.erasure_transcripts)
             audit.record(session, actor, "privacy.erase", "customer", ref, reason=reason, via=via,
                          **_jsonable(asdict(report)))  # fmt: skip

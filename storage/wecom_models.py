@@ -113,7 +113,8 @@ class WeComGroupSettings(Base):
 
 
 class WeComGroupActivity(Base):
-    """What happened in a group, for its analytics: a message, a question, a flag (no text, no member)."""
+    """What happened in a group, for its analytics: a message, a question, a flag (no text; a member only
+    by the pseudonymous customer ref, so that active members can be counted)."""
 
     __tablename__ = "wecom_group_activity"
     __table_args__ = (Index("ix_wecom_group_activity_chat_at", "chat_id", "at"),)
@@ -123,6 +124,7 @@ class WeComGroupActivity(Base):
     kind: Mapped[str] = mapped_column(String(16))  # "message" | "question" | "flag"
     detail: Mapped[str | None] = mapped_column(String(32))  # the flag's kind
     msgid: Mapped[str | None] = mapped_column(String(128))
+    member_ref: Mapped[str | None] = mapped_column(String(32))  # the sender's pseudonym (messages only)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -170,7 +172,8 @@ class WeComEducationPost(Base):
     chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     slot_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     topic: Mapped[str] = mapped_column(String(80), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))  # "claimed" | "sent" | "no_content" | "failed"
+    # "claimed" | "sent" (the 群发 task exists) | "confirmed" (the owner sent it) | "no_content" | "failed"
+    status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str | None] = mapped_column(String(128))  # the knowledge-base article posted
     task_msgid: Mapped[str | None] = mapped_column(String(128))  # the 客户群群发 task the owner confirms
     error: Mapped[str | None] = mapped_column(String(256))

@@ -250,7 +250,8 @@ def list_groups(services: ServicesDep, _: AgentStaffDep) -> list[dict[str, Any]]
 def groups_analytics(
     services: ServicesDep, _: AgentStaffDep, days: Annotated[int, Query(ge=1, le=366)] = 7
 ) -> dict[str, Any]:
-    """Per group over the last `days`: messages, questions, answered, dismissed, handoffs, violations."""
+    """Per group over the last `days`: messages, active members, questions, answered, sent by the owner,
+    answered by staff, dismissed, unanswered, handoffs, violations (by kind), CSAT (see `group_analytics`)."""
     wecom = _wecom(services)
     until = utcnow()
     since = until - timedelta(days=days)

@@ -4,6 +4,10 @@ WeCom lets one robot send 20 messages a minute. An alert repeated within `dedup_
 e.g. "sla-breach:<handoff id>") is dropped; alerts past the rate limit wait in a queue and leave, oldest
 first, as the minute frees up (`flush`, called by the scheduler). Nothing is dropped silently: the outcome
 says what happened, and a queue past `max_pending` collapses into one summary line.
+
+Wired into the app: `WeComAlertSender` is the deployment's `AlertSender` (SLA warnings and breaches,
+re-triaged cases) when a robot key is set, and `UrgentHandoffAlerts` tells staff at once of an urgent
+handoff. Alerts carry case ids, timers and categories only, never what the customer wrote.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from channels.wecom.client import RobotSender, WeComApiError, WeComUnavailable
+from core.status import Urgency
+from events.domain import DomainEvent, HandoffOpened
+from services.alerts import Alert, AlertSender, LogAlertSender, RetriageAlert, describe
+from services.sla import TimerState
 
 log = logging.getLogger(__name__)
 
@@ -128,3 +136,34 @@ class StaffAlerter:
             text = f"另有 {count} 条提醒因发送频率限制被合并，请到客服后台查看。"
             return StaffAlert(AlertKind.URGENT_HANDOFF, f"overflow:{self._clock()}", text)
         return None
+
+
+class WeComAlertSender:
+    """`services.alerts.AlertSender` through the staff group robot (and the log, as before): deduplicated
+    and rate-limited by the `StaffAlerter`; one WeCom refuses waits in its queue for the next flush."""
+
+    def __init__(self, alerter: StaffAlerter, log_sender: AlertSender | None = None) -> None:
+        self._alerter = alerter
+        self._log = log_sender or LogAlertSender()
+
+    def send(self, alert: Alert) -> None:
+        self._log.send(alert)
+        if isinstance(alert, RetriageAlert):
+            kind, key = AlertKind.URGENT_HANDOFF, f"retriage:{alert.handoff_id}:{alert.urgency}"
+        else:
+            kind = AlertKind.SLA_BREACH if alert.state == TimerState.BREACHED else AlertKind.SLA_WARNING
+            key = f"{alert.handoff_id}:{alert.timer}"
+        self._alerter.send(StaffAlert(kind, key, describe(alert)))
+
+
+class UrgentHandoffAlerts:
+    """Domain-event listener: a new urgent handoff (lost card, fraud) alerts the staff group at once.
+    A re-triaged case is `WeComAlertSender`'s (through `RetriageAlerts`), not alerted twice."""
+
+    def __init__(self, alerter: StaffAlerter) -> None:
+        self._alerter = alerter
+
+    def __call__(self, event: DomainEvent) -> None:
+        if isinstance(event, HandoffOpened) and event.urgency == Urgency.URGENT and not event.retriaged:
+            text = f"[urgent] 转人工 {event.handoff_id} 紧急，请立即在客服后台认领处理。"
+            self._alerter.send(StaffAlert(AlertKind.URGENT_HANDOFF, event.handoff_id, text))

@@ -64,7 +64,14 @@ class InMemoryGroupConfigs:
 
 class ActivityLog(Protocol):
     def record(
-        self, chat_id: str, kind: str, *, detail: str | None = None, msgid: str | None = None, at: datetime
+        self,
+        chat_id: str,
+        kind: str,
+        *,
+        detail: str | None = None,
+        msgid: str | None = None,
+        member_ref: str | None = None,
+        at: datetime,
     ) -> None: ...
 
 
@@ -115,7 +122,8 @@ class GroupCopilot:
             self._flag(config, sender, str(entry["msgid"]), text)
             self.drafts.staff_answered(chat_id, sender, sent_at)
             return
-        self._record(chat_id, "message", msgid=str(entry["msgid"]))
+        member_ref = self.conversations.pseudonymizer.customer_ref("group", sender)
+        self._record(chat_id, "message", msgid=str(entry["msgid"]), member_ref=member_ref)
         reply = self.conversations.handle(
             IncomingMessage(
                 text=raw, channel="group", sender_id=sender, group_id=chat_id, mentions=mentions_in(raw)
@@ -152,10 +160,18 @@ class GroupCopilot:
             self._record(config.chat_id, "question", msgid=msgid)
 
     def _record(
-        self, chat_id: str, kind: str, *, detail: str | None = None, msgid: str | None = None
+        self,
+        chat_id: str,
+        kind: str,
+        *,
+        detail: str | None = None,
+        msgid: str | None = None,
+        member_ref: str | None = None,
     ) -> None:
         if self.activity is not None:
-            self.activity.record(chat_id, kind, detail=detail, msgid=msgid, at=self.clock())
+            self.activity.record(
+                chat_id, kind, detail=detail, msgid=msgid, member_ref=member_ref, at=self.clock()
+            )
 
     def _flag(self, config: GroupConfig, sender: str, msgid: str, redacted: str) -> list[Flag]:
         flags = self.rules.check(config, sender, msgid, redacted)

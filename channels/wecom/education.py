@@ -6,7 +6,9 @@ not get last week's post), the slot is **claimed** by inserting its row (group, 
 primary key makes a second worker or a restarted one skip it — then the published knowledge-base education
 article on the topic becomes a task for the group owner to confirm (WeCom does not let a bot post into
 external groups), with the risk notice on investment subjects. WeCom unreachable: the claim is released
-and the next run tries again; WeCom refusing, or no article on the topic: the row says why.
+and the next run tries again; WeCom refusing, or no article on the topic: the row says why. Each run
+also reads back the tasks of the last `confirm_window` (`get_groupmsg_task`): one the owner sent in the
+WeCom client moves from `sent` to `confirmed`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from channels.wecom.client import GroupTemplateApi, WeComApiError, WeComUnavailable
 from channels.wecom.group_rules import EducationSlot, GroupConfig
-from channels.wecom.scheduled_posts import new_post
+from channels.wecom.scheduled_posts import TemplateStatusApi, new_post
 from core.status import KbDocumentStatus
 from storage.kb_models import KbDocument, KbVersion
 from storage.wecom_models import WeComEducationPost
@@ -108,6 +110,8 @@ class EducationScheduler:
         clock: Callable[[], datetime],
         tz: ZoneInfo = BANK_TZ,
         grace: timedelta = timedelta(hours=6),
+        status_api: TemplateStatusApi | None = None,
+        confirm_window: timedelta = timedelta(days=3),
     ) -> None:
         self._sessions = sessions
         self._configs = configs
@@ -116,8 +120,11 @@ class EducationScheduler:
         self._clock = clock
         self._tz = tz
         self._grace = grace
+        self._status_api = status_api
+        self._confirm_window = confirm_window
 
     def run_once(self) -> list[WeComEducationPost]:
+        """Post the due slots (returned), then read back which earlier tasks the owners confirmed."""
         now = self._clock()
         done = []
         for config in self._configs.all():
@@ -128,7 +135,41 @@ class EducationScheduler:
                 row = self._post(config, slot, slot_at)
                 if row is not None:
                     done.append(row)
+        self.check_confirmations()
         return done
+
+    def check_confirmations(self) -> list[WeComEducationPost]:
+        """`sent` tasks of the last `confirm_window` that the group's owner sent: now `confirmed`."""
+        if self._status_api is None:
+            return []
+        owners = {c.chat_id: c.owner_userid for c in self._configs.all()}
+        since = self._clock() - self._confirm_window
+        with self._sessions() as session:
+            waiting = session.scalars(
+                select(WeComEducationPost).where(
+                    WeComEducationPost.status == "sent",
+                    WeComEducationPost.task_msgid.is_not(None),
+                    WeComEducationPost.slot_at >= since,
+                )
+            ).all()
+            confirmed = []
+            for row in waiting:
+                owner = owners.get(row.chat_id)
+                if not owner or not row.task_msgid:
+                    continue
+                try:
+                    sent = self._status_api.groupmsg_sent_by(row.task_msgid, owner)
+                except (WeComApiError, WeComUnavailable) as exc:
+                    log.warning("education post for %s: confirmation not checked (%s)", row.chat_id, exc)
+                    break  # WeCom is having trouble: the next run asks again
+                if sent:
+                    row.status = "confirmed"
+                    confirmed.append(row)
+            session.commit()
+            for row in confirmed:
+                session.refresh(row)
+                session.expunge(row)
+        return confirmed
 
     def history(self, chat_ids: Sequence[str] | None = None) -> list[WeComEducationPost]:
         with self._sessions() as session:

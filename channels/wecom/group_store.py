@@ -1,7 +1,8 @@
 """External groups in SQL: each group's settings (edited in the console) and its activity for analytics.
 
-Activity rows carry no text and no member id: a message, a question, a handoff or a flag (with its kind),
-with the time. Questions answered are the owner's sent answer drafts (`wecom_drafts`).
+Activity rows carry no text and no member id: a message (with the sender's pseudonym, for the count of
+active members), a question, a handoff or a flag (with its kind), with the time. What the owner did with
+the drafts (`wecom_drafts`) says which questions were answered; CSAT comes from the group's handoffs.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from channels.wecom.drafts import DraftKind, DraftStatus
 from channels.wecom.group_rules import GroupConfig
 from core.clock import utcnow
 from services import audit
-from storage.models import StaffUser
-from storage.wecom_models import WeComDraft, WeComGroupActivity, WeComGroupSettings
+from storage.models import Conversation, Handoff, StaffUser
+from storage.wecom_models import WeComDraft, WeComEducationPost, WeComGroupActivity, WeComGroupSettings
 
 Sessions = sessionmaker[Session]
 
@@ -59,28 +60,61 @@ class GroupActivityLog:
         self._sessions = sessions
 
     def record(
-        self, chat_id: str, kind: str, *, detail: str | None = None, msgid: str | None = None, at: datetime
+        self,
+        chat_id: str,
+        kind: str,
+        *,
+        detail: str | None = None,
+        msgid: str | None = None,
+        member_ref: str | None = None,
+        at: datetime,
     ) -> None:
         with self._sessions() as session:
-            session.add(WeComGroupActivity(chat_id=chat_id, kind=kind, detail=detail, msgid=msgid, at=at))
+            session.add(
+                WeComGroupActivity(
+                    chat_id=chat_id, kind=kind, detail=detail, msgid=msgid, member_ref=member_ref, at=at
+                )
+            )
             session.commit()
 
 
 A = WeComGroupActivity
+_REPLIES = (DraftKind.ANSWER, DraftKind.PRIVATE_FOLLOWUP, DraftKind.ACKNOWLEDGE)
+_QUESTIONS = (DraftKind.ANSWER, DraftKind.PRIVATE_FOLLOWUP)  # the drafts that answer a member's question
+_COUNTS = (
+    "message", "members_active", "question", "handoff", "answered", "sent_by_owner", "staff_answered",
+    "dismissed", "unanswered", "violations", "csat_responses",
+)  # fmt: skip
 
 
 def group_analytics(
     sessions: Sessions, since: datetime, until: datetime, chat_ids: Iterable[str] | None = None
 ) -> list[dict[str, Any]]:
-    """Per group in [since, until): messages, questions, questions answered (answer drafts the owner sent),
-    drafts dismissed, handoffs and violations (flags, by kind)."""
+    """Per group in [since, until):
+
+    - `message`, `members_active` (distinct senders), `question`, `handoff`, `violations` (by kind);
+    - `answered`: reply drafts the owner sent; `sent_by_owner`: every draft the owner sent to the group
+      (replies, rule reminders, education posts) and every education 群发 task the owner confirmed
+      (counted at its slot); `staff_answered`: reply drafts made moot because staff
+      wrote in the group themselves; `dismissed`: reply drafts dismissed;
+    - `unanswered`: questions asked in the period whose draft was neither sent nor made moot by staff
+      (still pending, or dismissed);
+    - `csat_responses`, `csat_average`: ratings of the cases raised from the group, rated in the period.
+    """
     wanted = set(chat_ids) if chat_ids is not None else None
     groups: dict[str, dict[str, Any]] = {}
 
-    def group(chat_id: str) -> dict[str, Any]:
-        counts = dict.fromkeys(("message", "question", "handoff", "answered", "dismissed", "violations"), 0)
+    def group(chat_id: str) -> dict[str, Any] | None:
+        if wanted is not None and chat_id not in wanted:
+            return None
         return groups.setdefault(
-            chat_id, {"chat_id": chat_id, **counts, "violations_by_kind": Counter[str]()}
+            chat_id,
+            {
+                "chat_id": chat_id,
+                **dict.fromkeys(_COUNTS, 0),
+                "csat_average": None,
+                "violations_by_kind": Counter[str](),
+            },
         )
 
     with sessions() as session:
@@ -89,31 +123,80 @@ def group_analytics(
             .where(A.at >= since, A.at < until)
             .group_by(A.chat_id, A.kind, A.detail)
         ).all()
+        members = session.execute(
+            select(A.chat_id, func.count(distinct(A.member_ref)))
+            .where(A.kind == "message", A.at >= since, A.at < until, A.member_ref.is_not(None))
+            .group_by(A.chat_id)
+        ).all()
         decided = session.execute(
-            select(WeComDraft.chat_id, WeComDraft.status, func.count())
+            select(WeComDraft.chat_id, WeComDraft.kind, WeComDraft.status, func.count())
+            .where(WeComDraft.decided_at >= since, WeComDraft.decided_at < until)
+            .group_by(WeComDraft.chat_id, WeComDraft.kind, WeComDraft.status)
+        ).all()
+        open_questions = session.execute(
+            select(WeComDraft.chat_id, func.count())
             .where(
-                WeComDraft.kind.in_([DraftKind.ANSWER, DraftKind.PRIVATE_FOLLOWUP, DraftKind.ACKNOWLEDGE]),
-                WeComDraft.decided_at >= since,
-                WeComDraft.decided_at < until,
+                WeComDraft.kind.in_(_QUESTIONS),
+                WeComDraft.question_msgid.is_not(None),
+                WeComDraft.status.in_([DraftStatus.PENDING, DraftStatus.DISMISSED]),
+                WeComDraft.created_at >= since,
+                WeComDraft.created_at < until,
             )
-            .group_by(WeComDraft.chat_id, WeComDraft.status)
+            .group_by(WeComDraft.chat_id)
+        ).all()
+        confirmed_posts = session.execute(
+            select(WeComEducationPost.chat_id, func.count())
+            .where(
+                WeComEducationPost.status == "confirmed",
+                WeComEducationPost.slot_at >= since,
+                WeComEducationPost.slot_at < until,
+            )
+            .group_by(WeComEducationPost.chat_id)
+        ).all()
+        ratings = session.execute(
+            select(Conversation.group_id, func.count(), func.avg(Handoff.csat_score))
+            .join(Conversation, Handoff.conversation_id == Conversation.id)
+            .where(
+                Conversation.channel == "group",
+                Conversation.group_id.is_not(None),
+                Handoff.csat_score.is_not(None),
+                Handoff.csat_at >= since,
+                Handoff.csat_at < until,
+            )
+            .group_by(Conversation.group_id)
         ).all()
     for chat_id, kind, detail, count in activity:
-        if wanted is not None and chat_id not in wanted:
+        if (row := group(chat_id)) is None:
             continue
-        row = group(chat_id)
         if kind == "flag":
             row["violations"] += count
             row["violations_by_kind"][detail or "other"] += count
         elif kind in row:
             row[kind] += count
-    for chat_id, status, count in decided:
-        if wanted is not None and chat_id not in wanted:
+    for chat_id, count in members:
+        if (row := group(chat_id)) is not None:
+            row["members_active"] = count
+    for chat_id, kind, status, count in decided:
+        if (row := group(chat_id)) is None:
             continue
+        reply = kind in _REPLIES
         if status == DraftStatus.SENT:
-            group(chat_id)["answered"] += count
-        elif status == DraftStatus.DISMISSED:
-            group(chat_id)["dismissed"] += count
+            row["sent_by_owner"] += count
+            row["answered"] += count if reply else 0
+        elif status == DraftStatus.DISMISSED and reply:
+            row["dismissed"] += count
+        elif status == DraftStatus.SUPERSEDED and reply:
+            row["staff_answered"] += count
+    for chat_id, count in confirmed_posts:
+        if (row := group(chat_id)) is not None:
+            row["sent_by_owner"] += count
+    for chat_id, count in open_questions:
+        if (row := group(chat_id)) is not None:
+            row["unanswered"] = count
+    for chat_id, count, average in ratings:
+        if chat_id in groups:  # a rated case of a group the copilot does not follow is not its business
+            groups[chat_id]["csat_responses"] = count
+            groups[chat_id]["csat_average"] = round(float(average), 2)
     out = []
     for chat_id in sorted(groups):
         row = groups[chat_id]

@@ -3,7 +3,8 @@
 Inbound (from `KfInbox`):
 - a customer's text goes through `ConversationService.handle` like a widget message (redacted first),
   and the bot's reply goes back with `kf/send_msg` (our message id as WeCom's msgid: a retry is not a
-  second message);
+  second message) — except the answer to the CSAT question sent when a case ended (1, 2 or 3 soon
+  after), which is recorded on that case and thanked;
 - a staff member's reply typed in the WeCom client (origin 5) is stored in our transcript, redacted, and
   shown in the console;
 - WeCom's session changes made in its client (taken from the pool, transferred, ended) become the same
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Final
 
 from sqlalchemy import select
@@ -27,12 +29,12 @@ from channels.wecom.client import KfApi
 from channels.wecom.inbound import KfItem, KfMessage, KfSessionEvent, Origin
 from channels.wecom.kf_state import CSAT_QUESTION, ConsoleActionKind, ServicerDirectory, console_action_for
 from channels.wecom.sql_stores import KfContacts
-from core.clock import utcnow
+from core.clock import aware, utcnow
 from core.status import ConversationMode, HandoffStatus, Role
 from events.dispatch import Publisher
 from events.domain import HandoffClaimed, HandoffResolved, StaffReplied
 from privacy import Redactor
-from services import audit
+from services import audit, csat
 from services.conversations import ConversationService
 from storage import repository
 from storage.models import Conversation, Handoff, StaffUser
@@ -41,6 +43,10 @@ log = logging.getLogger(__name__)
 
 CHANNEL: Final = "wecom"
 RESOLVED_IN_WECOM = "other"  # the handoff outcome when a servicer ended the session in the WeCom client
+# The CSAT question's three choices (see `CSAT_QUESTION`) on the 1-5 scale the other channels use.
+CSAT_ANSWERS: Final = {"1": 5, "满意": 5, "2": 3, "一般": 3, "3": 1, "不满意": 1}
+CSAT_WINDOW = timedelta(hours=48)  # WeCom's reply window: a digit sent later is a message, not a rating
+CSAT_THANKS = "感谢您的评价，我们会继续改进服务。"
 
 
 @dataclass
@@ -79,6 +85,11 @@ class KfChannel:
 
     def _customer_text(self, item: KfMessage, text: str) -> None:
         conversation_id = self.conversation_for(item.open_kfid, item.external_userid)
+        if self._rated(conversation_id, text):
+            self.api.send_text(
+                open_kfid=item.open_kfid, external_userid=item.external_userid, content=CSAT_THANKS
+            )
+            return
         reply = self.conversations.handle(
             IncomingMessage(
                 text=text, channel=CHANNEL, sender_id=item.external_userid, conversation_id=conversation_id
@@ -91,6 +102,25 @@ class KfChannel:
                 content=reply.reply,
                 msgid=reply.reply_message_id,
             )
+
+    def _rated(self, conversation_id: str, text: str) -> bool:
+        """The customer answered the CSAT question of a case resolved within the window: record it once."""
+        score = CSAT_ANSWERS.get(text.strip().rstrip("。.！!"))
+        if score is None:
+            return False
+        with self.sessions() as session:
+            handoff_id = csat.pending_survey(session, conversation_id)
+            handoff = session.get(Handoff, handoff_id) if handoff_id else None
+            if handoff is None or handoff.resolved_at is None:
+                return False
+            if utcnow() - aware(handoff.resolved_at) > CSAT_WINDOW:
+                return False
+            try:
+                csat.rate(session, conversation_id, handoff.id, score)
+            except csat.CsatRefused:
+                return False  # rated meanwhile (the same answer delivered twice)
+            log.info("wecom kf: CSAT %d recorded on handoff %s", score, handoff.id)
+        return True
 
     def _servicer_text(self, item: KfMessage, text: str) -> None:
         conversation_id = self.contacts.conversation_of(item.open_kfid, item.external_userid)

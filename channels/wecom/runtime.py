@@ -40,6 +40,8 @@ from privacy import Redactor
 from services.conversations import ConversationService
 from services.periodic import PeriodicWorker
 
+ALERT_FLUSH_INTERVAL_S = 15.0
+
 
 @dataclass
 class WeComRuntime:
@@ -136,7 +138,9 @@ def build_wecom(
     configs, activity = SqlGroupConfigs(sessions), GroupActivityLog(sessions)
     drafts = DraftBook(SqlDraftStore(sessions), clock)
     alerter = StaffAlerter(client) if settings.robot_webhook_key else None
-    education = EducationScheduler(sessions, configs, KbEducationLibrary(sessions), client, clock, tz)
+    education = EducationScheduler(
+        sessions, configs, KbEducationLibrary(sessions), client, clock, tz, status_api=client
+    )
     feed = feed or archive_feed(settings)
     group_copilot = (
         GroupCopilot(
@@ -156,6 +160,8 @@ def build_wecom(
         else None
     )
     loops = []
+    if alerter is not None:  # alerts past the robot's 20 a minute, or refused, leave as the minute frees up
+        loops.append(PeriodicWorker("wecom-alerts", alerter.flush, ALERT_FLUSH_INTERVAL_S))
     if settings.education_interval_s > 0:
         loops.append(PeriodicWorker("wecom-education", education.run_once, settings.education_interval_s))
     if group_copilot is not None and settings.group_copilot_interval_s > 0:

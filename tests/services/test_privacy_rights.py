@@ -29,6 +29,7 @@ from storage.models import (
     StaffUser,
     WidgetSession,
 )
+from storage.wecom_models import WeComGroupActivity
 
 PSEUDONYMIZER = Pseudonymizer("test-secret")
 
@@ -204,3 +205,21 @@ def test_erasure_removes_a_group_members_private_survey_and_their_address(
     assert vault.reveal(conversation_id, member) is None
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(GroupDirectMessage)) == 0
+
+
+def test_erasure_clears_the_members_pseudonym_from_group_analytics(
+    sessions: sessionmaker[Session], vault: SqlVault
+) -> None:
+    erased, kept = (PSEUDONYMIZER.customer_ref("group", member) for member in ("wmErase1", "wmKeep1"))
+    with sessions() as session:
+        session.add(Conversation(channel="group", group_id="wrErase", customer_ref=erased))
+        for ref in (erased, kept):
+            session.add(WeComGroupActivity(chat_id="wrErase", kind="message", member_ref=ref, at=utcnow()))
+        session.commit()
+    rights(sessions, vault).erase(None, Subject(channel="group", customer_id="wmErase1"),
+                                  reason="客户申请删除", via="cli")  # fmt: skip
+    with sessions() as session:
+        refs = session.scalars(
+            select(WeComGroupActivity.member_ref).where(WeComGroupActivity.chat_id == "wrErase")
+        ).all()
+    assert len(refs) == 2 and set(refs) == {None, kept}  # the message still counts; who sent it is gone

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from channels.wecom.drafts import DraftKind
 from channels.wecom.group_rules import EducationSlot, GroupConfig
 from channels.wecom.runtime import WeComRuntime
 from core.wiring import Services
@@ -31,8 +32,14 @@ def test_an_admin_edits_group_settings_and_sees_the_analytics(
     url, wecom = sidebar
     wecom.configs.put(GroupConfig(chat_id=CHAT, name="青禾社区客户群", owner_userid="li.na.groups"))
     now = datetime.now(UTC)
-    for kind, detail in (("message", None), ("message", None), ("question", None), ("flag", "link")):
-        wecom.activity.record(CHAT, kind, detail=detail, at=now)
+    for kind, detail, member in (
+        ("message", None, "Cmember1"), ("message", None, "Cmember1"), ("message", None, "Cmember2"),
+        ("question", None, None), ("flag", "link", None),
+    ):  # fmt: skip
+        wecom.activity.record(CHAT, kind, detail=detail, member_ref=member, at=now)
+    asked = wecom.drafts.create(CHAT, DraftKind.ANSWER, "年费规则见官网。", asker="wmMember1",
+                                question_msgid="m1", question="年费怎么收", question_at=now)  # fmt: skip
+    assert asked is not None  # nobody has sent it yet: an unanswered question
     username, _ = make_staff("admin")
 
     page: Page = new_page()  # type: ignore[operator]
@@ -53,8 +60,12 @@ def test_an_admin_edits_group_settings_and_sees_the_analytics(
 
     row = page.locator(f'#stats tr[data-chat="{CHAT}"]')
     expect(row).to_contain_text("青禾社区客户群")
-    expect(row.locator("td").nth(1)).to_have_text("2")
-    expect(row.locator("td").nth(5)).to_have_text("1")
+    cells = row.locator("td")
+    expect(cells.nth(1)).to_have_text("3")  # messages
+    expect(cells.nth(2)).to_have_text("2")  # active members
+    expect(cells.nth(6)).to_have_text("1")  # unanswered
+    expect(cells.nth(8)).to_have_text("1")  # violations
+    expect(cells.nth(9)).to_have_text("—")  # no rating yet
     screenshot(page, "wecom-group-settings")
 
     saved = wecom.configs.get(CHAT)

@@ -56,8 +56,12 @@
     $("stats").tBodies[0].replaceChildren(...data.groups.map((g) => {
       const tr = document.createElement("tr");
       tr.dataset.chat = g.chat_id;
-      [g.name || g.chat_id, g.message, g.question, g.answered, g.handoff, g.violations].forEach((v) => {
-        tr.append(Object.assign(document.createElement("td"), { textContent: String(v) }));
+      const csat = g.csat_responses ? `${g.csat_average.toFixed(1)}（${g.csat_responses} 份）` : "—";
+      [g.name || g.chat_id, g.message, g.members_active, g.question, g.answered, g.sent_by_owner,
+        g.unanswered, g.handoff, g.violations, csat].forEach((v, i) => {
+        const td = Object.assign(document.createElement("td"), { textContent: String(v) });
+        if (i === 6 && v) td.className = "warn";  // questions nobody answered stand out
+        tr.append(td);
       });
       const bar = document.createElement("span");
       bar.className = "bar" + (g.violations ? " bad" : "");

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
-from channels.wecom.alerts import AlertKind, AlertOutcome, StaffAlert, StaffAlerter
+import logging
+from datetime import UTC, datetime
+
+import pytest
+
+from channels.wecom.alerts import (
+    AlertKind,
+    AlertOutcome,
+    StaffAlert,
+    StaffAlerter,
+    UrgentHandoffAlerts,
+    WeComAlertSender,
+)
 from channels.wecom.client import WeComClient
+from core.status import Urgency
+from events.domain import CustomerMessaged, HandoffOpened
+from services.alerts import RetriageAlert, describe, dispatch
+from services.sla import SlaAlert, Timer, TimerState
 from tests.channels.wecom.conftest import FakeClock, FakeWeCom
 
 
@@ -64,3 +80,33 @@ def test_a_failed_send_is_kept_for_the_next_flush(
     assert alerter.pending == 1
     assert alerter.flush() == 1
     assert len(fake_wecom.state.robot_messages) == 1
+
+
+def test_sla_and_retriage_alerts_reach_the_staff_group_once_and_the_log(
+    wecom_client: WeComClient, fake_wecom: FakeWeCom, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    sender = WeComAlertSender(StaffAlerter(wecom_client, clock=clock))
+    due = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    warning = SlaAlert("ho_sla1", Timer.FIRST_RESPONSE, TimerState.WARNING, due, "high")
+    breach = SlaAlert("ho_sla1", Timer.FIRST_RESPONSE, TimerState.BREACHED, due, "high")
+    with caplog.at_level(logging.WARNING, logger="bankcs.sla"):
+        delivered = dispatch(sender, [warning, breach, warning])  # the warning again: deduplicated
+    assert delivered == [warning, breach, warning]
+    sender.send(RetriageAlert("ho_sla2", "urgent"))
+    contents = [m["text"]["content"] for m in fake_wecom.state.robot_messages]
+    assert contents == [describe(warning), describe(breach), describe(RetriageAlert("ho_sla2", "urgent"))]
+    assert "已超时" in contents[1] and "即将超时" in contents[0]
+    assert any("ho_sla1" in r.getMessage() for r in caplog.records)  # still logged as before
+
+
+def test_a_new_urgent_handoff_alerts_staff_and_an_ordinary_one_does_not(
+    wecom_client: WeComClient, fake_wecom: FakeWeCom, clock: FakeClock
+) -> None:
+    listener = UrgentHandoffAlerts(StaffAlerter(wecom_client, clock=clock))
+    listener(HandoffOpened("conv_u1", "ho_urgent1", urgency=Urgency.URGENT))
+    listener(HandoffOpened("conv_u1", "ho_urgent1", urgency=Urgency.URGENT))  # updated: not again
+    listener(HandoffOpened("conv_u2", "ho_normal1", urgency=Urgency.NORMAL))
+    listener(HandoffOpened("conv_u3", "ho_retriaged1", retriaged=True, urgency=Urgency.URGENT))  # SLA path
+    listener(CustomerMessaged("conv_u1"))
+    [message] = fake_wecom.state.robot_messages
+    assert "ho_urgent1" in message["text"]["content"]

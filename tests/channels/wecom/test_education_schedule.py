@@ -69,7 +69,9 @@ def test_a_due_slot_posts_once_across_two_workers_and_a_restart(
     clock = Clock(SLOT - timedelta(minutes=5))
 
     def worker() -> EducationScheduler:
-        return EducationScheduler(services.sessions, configs, library, wecom_client, clock)
+        return EducationScheduler(
+            services.sessions, configs, library, wecom_client, clock, status_api=wecom_client
+        )
 
     first, second = worker(), worker()
     assert [r for r in first.run_once() if r.chat_id == "wrEduA"] == []  # not due yet
@@ -90,12 +92,18 @@ def test_a_due_slot_posts_once_across_two_workers_and_a_restart(
     clock.now += timedelta(hours=1)
     assert [r for r in worker().run_once() if r.chat_id == "wrEduA"] == []
     assert len(templates()) == 1
+    # the owner confirms the 群发 task in the WeCom client: the record reads it back
+    assert [r for r in first.check_confirmations() if r.chat_id == "wrEduA"] == []
+    fake_wecom.state.owner_confirms(done["复利"].task_msgid or "", "li.na")
+    [confirmed] = [r for r in first.check_confirmations() if r.chat_id == "wrEduA"]
+    assert confirmed.topic == "复利" and confirmed.status == "confirmed"
+    assert [r for r in first.check_confirmations() if r.chat_id == "wrEduA"] == []  # asked once
     # next week's slot posts again
     clock.now = SLOT + timedelta(days=7, seconds=30)
     assert [r.topic for r in first.run_once() if r.chat_id == "wrEduA" and r.status == "sent"] == ["复利"]
     history = first.history(["wrEduA"])
     assert [(r.slot_at.replace(tzinfo=UTC), r.status) for r in history if r.topic == "复利"] == [
-        (SLOT.astimezone(UTC), "sent"),
+        (SLOT.astimezone(UTC), "confirmed"),
         ((SLOT + timedelta(days=7)).astimezone(UTC), "sent"),
     ]
 

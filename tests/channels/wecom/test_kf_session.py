@@ -13,6 +13,7 @@ from sqlalchemy import select
 from api.app import create_app
 from channels.wecom.client import WeComClient
 from channels.wecom.config import WeComSettings
+from channels.wecom.kf_channel import CSAT_THANKS
 from channels.wecom.kf_state import CSAT_QUESTION
 from channels.wecom.runtime import WeComRuntime, build_wecom
 from channels.wecom.sql_stores import SqlCursorStore
@@ -176,6 +177,17 @@ def test_a_full_session_bot_queue_human_bot_ended(kf_app: KfApp, make_staff: Sta
     assert kf_app.sent_to(user)[-1] == CSAT_QUESTION
     status = kf_app.http.get("/v1/wecom/status", headers=bearer(token)).json()
     assert status["outbound"]["failures"] == 0 and status["inbound"]["pulls"] == 4
+
+    # 8. The customer answers the CSAT question: recorded on the case (1 满意 → 5 of 5) and thanked, once.
+    kf_app.customer_says(user, "1")
+    assert kf_app.sent_to(user)[-1] == CSAT_THANKS
+    with kf_app.services.sessions() as session:
+        case = session.get(Handoff, second)
+        assert case is not None and case.csat_score == 5 and case.csat_at is not None
+    kf_app.customer_says(user, "3")  # nothing left to rate: an ordinary message for the bot
+    assert kf_app.sent_to(user).count(CSAT_THANKS) == 1
+    with kf_app.services.sessions() as session:
+        assert session.get(Handoff, second).csat_score == 5  # type: ignore[union-attr]
 
 
 def test_duplicate_callbacks_and_msgids_are_handled_once(kf_app: KfApp) -> None:
