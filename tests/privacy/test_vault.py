@@ -96,7 +96,7 @@ def test_a_whole_message_is_stored_in_one_batch_with_stable_placeholders(vault: 
     ]
 
 
-def test_a_batch_written_from_a_stale_snapshot_retries_and_keeps_placeholders_distinct(vault: SqlVault) -> None:
+def test_a_batch_from_a_stale_snapshot_retries_and_keeps_placeholders_distinct(vault: SqlVault) -> None:
     """`known=[]` is a snapshot taken before another writer's rows: the insert breaks a unique
     constraint (raised by the driver itself), and the retry reads the table afresh."""
     assert vault.placeholders_for("conv-s", [("PHONE_NUMBER", "13812345678")], []) == ["<PHONE_1>"]
