@@ -23,6 +23,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from privacy.analyzer import analyze, detect_language
 from privacy.entities import ENTITY_TYPES, NUMBER_TYPES, PLACEHOLDER_RE, RESIDUAL_NUMBER, placeholder_prefix
 from privacy.guard import residual_spans
+from privacy.recognizers.ner.lac_name import lone_surname
 from privacy.vault import BatchVault, KnownValue, Vault, normalise
 from privacy.view import DetectionView
 
@@ -137,7 +138,7 @@ class Redactor:
             if vtext[r.start : r.end].strip() not in allow
             and not any(r.start < end and start < r.end for start, end in kept_out)
         ]
-        results = [_grow(vtext, r) for r in results]
+        results = _without_lone_surnames(vtext, [_grow(vtext, r) for r in results], known)
         results += _coordinated_names(vtext, results)
         results += _repeats(vtext, results, known, kept_out, allow)
         resolved = _resolve_overlaps(results)
@@ -199,6 +200,28 @@ def _grow(text: str, result: RecognizerResult) -> RecognizerResult:
     elif result.entity_type in ("ADDRESS", "LOCATION") and (tail := _ADDRESS_TAIL.match(text, end)):
         end = tail.end()
     return result if (start, end) == (result.start, result.end) else _copy(result, start, end)
+
+
+def _without_lone_surnames(
+    text: str, results: list[RecognizerResult], known: Sequence[KnownValue]
+) -> list[RecognizerResult]:
+    """A surname said alone ("王经理", "小王") is kept only for a person whose full name was found in
+    this message or earlier in the conversation: "王伟 … 王先生" is the same person, "王经理" alone
+    identifies nobody."""
+    lone = {
+        i: surname
+        for i, r in enumerate(results)
+        if r.entity_type == "PERSON" and (surname := lone_surname(text, r.start, r.end))
+    }
+    if not lone:
+        return results
+    full_names = [
+        text[r.start : r.end] for i, r in enumerate(results) if r.entity_type == "PERSON" and i not in lone
+    ]
+    full_names += [value.original for value in known if value.entity_type == "PERSON"]
+    named = {name.strip()[:1] for name in full_names if len(name.strip()) >= 2}
+    named |= {name.strip()[:2] for name in full_names if len(name.strip()) >= 3}  # 欧阳, 司马
+    return [r for i, r in enumerate(results) if i not in lone or lone[i] in named]
 
 
 # "Eklund, Michael and Hodge": when one member of such a list is a name, they all are.

@@ -11,14 +11,16 @@ import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, cast, runtime_checkable
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     DateTime,
+    Dialect,
     Engine,
     Integer,
     String,
@@ -35,6 +37,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from privacy.entities import NUMBER_TYPES, placeholder_prefix
 from privacy.recognizers.generic.email import canonical_email
@@ -147,6 +151,50 @@ _KNOWN = (
     .order_by(_TABLE.c.id)
 )
 _INSERT = insert(_TABLE)
+_INSERT_KEYS = [
+    "conversation_id", "placeholder", "entity_type", "digest", "ciphertext", "key_id", "created_at"
+]  # fmt: skip
+
+
+class _DriverStatement:
+    """One of the per-message statements, compiled once for the engine's dialect and run on the
+    driver's cursor.
+
+    SQLAlchemy's execution path (execution context, result wrapping, events) costs several times
+    what SQLite takes to run these statements, and they run for every message; a statement here is
+    still built from the table's SQLAlchemy definition and binds through its column types.
+    """
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect, keys: Sequence[str] | None = None) -> None:
+        columns = list(keys) if keys else None
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=columns))
+        self.sql = compiled.string
+        self._names = list(compiled.positiontup or []) if compiled.positional else None
+        self._processors = {
+            name: processor
+            for name, bind in compiled.binds.items()
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        }
+
+    def parameters(self, values: dict[str, object]) -> Sequence[object] | dict[str, object]:
+        processed = {k: self._processors[k](v) if k in self._processors else v for k, v in values.items()}
+        return processed if self._names is None else [processed[name] for name in self._names]
+
+    def rows(self, connection: Connection, values: dict[str, object]) -> list[tuple[object, ...]]:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(self.sql, self.parameters(values))
+            return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+    def run_many(self, connection: Connection, rows: Sequence[dict[str, object]]) -> None:
+        cursor = connection.connection.cursor()
+        try:
+            # All positional or all named, as the dialect's paramstyle says.
+            cursor.executemany(self.sql, [self.parameters(row) for row in rows])  # type: ignore[arg-type]
+        finally:
+            cursor.close()
 
 
 class SqlVault:
@@ -170,6 +218,15 @@ class SqlVault:
         # is still found again (same placeholder) until its row is rotated.
         self._digest_keys = [_digest_key(k) for k in (key, *old_keys)]
         self._engine = engine
+        dialect = engine.dialect
+        self._known_sql = _DriverStatement(_KNOWN, dialect)
+        self._digests_sql = _DriverStatement(_DIGESTS, dialect)
+        self._insert_sql = _DriverStatement(_INSERT, dialect, _INSERT_KEYS)
+        # What the driver raises on a unique-constraint race (run on its cursor, not wrapped by SQLAlchemy).
+        self._integrity_errors: tuple[type[Exception], ...] = (
+            IntegrityError,
+            getattr(dialect.loaded_dbapi, "IntegrityError", IntegrityError),
+        )
 
     def placeholder_for(self, conversation_id: str, entity_type: str, original: str) -> str:
         """The same value gets the same placeholder for the whole conversation.
@@ -204,13 +261,13 @@ class SqlVault:
         items: Sequence[tuple[str, str]],
         known: Sequence[KnownValue] | None = None,
     ) -> list[str]:
-        """`placeholder_for` for every (entity type, original) of one message, in one transaction.
+        """`placeholder_for` for every (entity type, original) of one message: one insert of all its
+        new values, in one transaction, and no transaction at all when every value is already known.
 
         `known` is what `known_values` just returned for this conversation: with it, the rows are not
         read again. That is safe because allocation is optimistic anyway: a row another writer added
         since the read breaks a unique constraint, and the retry reads the table afresh.
-        Prebuilt SQLAlchemy Core statements: this runs for every message, and building and caching a
-        statement (or the ORM's unit of work) costs more than SQLite takes to run it.
+        Statements run on the driver's cursor (`_DriverStatement`): this runs for every message.
         """
         if not items:
             return []
@@ -221,31 +278,31 @@ class SqlVault:
             snapshot = [(value.digest, value.placeholder) for value in known]
         for attempt in range(_RETRIES):
             try:
-                with self._engine.begin() as connection:
-                    if snapshot is None:
-                        rows = connection.execute(_DIGESTS, {"conversation_id": conversation_id}).all()
-                        snapshot = [(digest, placeholder) for digest, placeholder in rows]
-                    by_digest = dict(snapshot)
-                    numbers = _highest_numbers(by_digest.values())
-                    new_rows = []
-                    for (entity_type, original), candidates in zip(items, all_digests, strict=True):
-                        digest = candidates[0]
-                        if digest in by_digest:
-                            continue
-                        stored = next((d for d in candidates[1:] if d in by_digest), None)
-                        if stored is not None:  # stored under an old key, not yet rotated
-                            by_digest[digest] = by_digest[stored]
-                            continue
-                        prefix = placeholder_prefix(entity_type)
-                        numbers[prefix] = numbers.get(prefix, 0) + 1
-                        by_digest[digest] = f"<{prefix}_{numbers[prefix]}>"
-                        new_rows.append(
-                            self._values(conversation_id, by_digest[digest], entity_type, digest, original)
-                        )
-                    if new_rows:
-                        connection.execute(_INSERT, new_rows)
+                if snapshot is None:
+                    with self._engine.connect() as connection:
+                        rows = self._digests_sql.rows(connection, {"conversation_id": conversation_id})
+                    snapshot = [(str(digest), str(placeholder)) for digest, placeholder in rows]
+                by_digest = dict(snapshot)
+                numbers = _highest_numbers(by_digest.values())
+                new_rows = []
+                for (entity_type, original), candidates in zip(items, all_digests, strict=True):
+                    digest = candidates[0]
+                    if digest in by_digest:
+                        continue
+                    stored = next((d for d in candidates[1:] if d in by_digest), None)
+                    if stored is not None:  # stored under an old key, not yet rotated
+                        by_digest[digest] = by_digest[stored]
+                        continue
+                    prefix = placeholder_prefix(entity_type)
+                    numbers[prefix] = numbers.get(prefix, 0) + 1
+                    by_digest[digest] = f"<{prefix}_{numbers[prefix]}>"
+                    placeholder = by_digest[digest]
+                    new_rows.append(self._values(conversation_id, placeholder, entity_type, digest, original))
+                if new_rows:  # a message whose values are all known writes nothing
+                    with self._engine.begin() as connection:
+                        self._insert_sql.run_many(connection, new_rows)
                 return [by_digest[digest] for digest in digests]
-            except IntegrityError:
+            except self._integrity_errors:
                 snapshot = None
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         raise VaultError("could not allocate placeholders (too much contention)")
@@ -253,8 +310,8 @@ class SqlVault:
     def known_values(self, conversation_id: str) -> list[KnownValue]:
         """Every value stored for the conversation, decrypted (a conversation holds a handful)."""
         with self._engine.connect() as connection:
-            rows = connection.execute(_KNOWN, {"conversation_id": conversation_id}).all()
-        return [KnownValue(p, t, self._decrypt(c), d) for p, t, c, d in rows]
+            rows = self._known_sql.rows(connection, {"conversation_id": conversation_id})
+        return [KnownValue(str(p), str(t), self._decrypt(str(c)), str(d)) for p, t, c, d in rows]
 
     def _values(
         self, conversation_id: str, placeholder: str, entity_type: str, digest: str, original: str

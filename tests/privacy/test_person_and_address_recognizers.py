@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 import pytest
 
+from privacy import Redactor
+
 Find = Callable[[str], list[tuple[str, int, int]]]
 Spans = Callable[[str, list[tuple[str, str]]], list[tuple[str, int, int]]]
 
@@ -12,7 +14,7 @@ Spans = Callable[[str, list[tuple[str, str]]], list[tuple[str, int, int]]]
     "text, expected",
     [
         ("我叫张伟，想办信用卡", [("PERSON", "张伟")]),
-        ("王经理说明天给我回电话", [("PERSON", "王")]),
+        ("王经理说王伟明天给我回电话", [("PERSON", "王"), ("PERSON", "王伟")]),
         ("李秀英女士您好", [("PERSON", "李秀英")]),
         ("欧阳娜娜的卡丢了", [("PERSON", "欧阳娜娜")]),
         ("任玉英经理说额度可以提高", [("PERSON", "任玉英")]),
@@ -30,6 +32,28 @@ def test_names_are_found_in_chinese_english_and_mixed_text(
     text: str, expected: list[tuple[str, str]], find: Find, spans: Spans
 ) -> None:
     assert find(text) == spans(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "王经理说明天给我回电话",  # a surname alone, no full name known: identifies nobody
+        "陈副处长证实了这件事",
+        "昨天小王帮我办的卡",
+        "法院判决张某赔偿三万元",  # already anonymised
+        "赔率统计：威廉：1.22/4.80/10.00",  # a bookmaker beside its odds
+        "盖蒂中心是游客必访的景点",  # an institution named after a person
+    ],
+)
+def test_what_only_looks_like_a_name_is_left(text: str, find: Find) -> None:
+    assert [kind for kind, _, _ in find(text)] == []
+
+
+def test_a_surname_alone_is_redacted_when_the_full_name_is_known(redactor: Redactor) -> None:
+    redactor.redact("我叫李秀英", "c-surname")
+    later = redactor.redact("李女士的卡什么时候寄到", "c-surname")
+    assert "李" not in later.text
+    assert redactor.redact("李女士的卡什么时候寄到", "c-other").text == "李女士的卡什么时候寄到"
 
 
 @pytest.mark.parametrize(

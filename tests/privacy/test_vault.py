@@ -96,6 +96,15 @@ def test_a_whole_message_is_stored_in_one_batch_with_stable_placeholders(vault: 
     ]
 
 
+def test_a_batch_from_a_stale_snapshot_retries_and_keeps_placeholders_distinct(vault: SqlVault) -> None:
+    """`known=[]` is a snapshot taken before another writer's rows: the insert breaks a unique
+    constraint (raised by the driver itself), and the retry reads the table afresh."""
+    assert vault.placeholders_for("conv-s", [("PHONE_NUMBER", "13812345678")], []) == ["<PHONE_1>"]
+    assert vault.placeholders_for("conv-s", [("PHONE_NUMBER", "13900001111")], []) == ["<PHONE_2>"]
+    assert vault.placeholders_for("conv-s", [("PHONE_NUMBER", "138 1234 5678")], []) == ["<PHONE_1>"]
+    assert [v.original for v in vault.known_values("conv-s")] == ["13812345678", "13900001111"]
+
+
 # -- key rotation, erasure, retention (issue 12: PIPL rights) -------------------------------------------
 def test_rotation_rewrites_every_row_under_the_new_key_while_both_keep_working(
     engine: Engine, vault_key: str

@@ -17,7 +17,8 @@ _SINGLE = (
     "蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂向"
     "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
-_SURNAME = rf"(?:{_COMPOUND}|[{_SINGLE}])"
+SURNAME = rf"(?:{_COMPOUND}|[{_SINGLE}])"
+_SURNAME = SURNAME
 # Given-name characters: any CJK character except ones that end the name in speech.
 _GIVEN_CJK = (
     r"(?:(?![的想要了在是和跟与请问吗呢啊吧呀哦就也都还又先女经总老说已没他她不现给把被从对])[\u4e00-\u9fff])"

@@ -9,12 +9,16 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from privacy.recognizers.base import ModelRecognizer
+from privacy.recognizers.china.name_pattern import SURNAME
 from privacy.recognizers.ner.lac import LacWord, has_cjk, lac_words
 
 # "王经理" is tagged as one PER: redact the surname, keep the role so the reply still reads well.
-_TITLES = re.compile(
-    r"(?:先生|女士|小姐|经理|总监|老师|主任|行长|师傅|阿姨|同学|律师|医生|大夫|教授|总|姐|哥)$"
+TITLE_WORDS = (
+    "先生|女士|小姐|经理|总监|老师|主任|行长|师傅|阿姨|同学|律师|医生|大夫|教授|总|姐|哥|所长|院长|处长"
+    "|局长|科长|部长|厅长|市长|县长|镇长|村长|秘书长|书记|主席|董事长|总裁|教练|博士|大爷|大妈|叔|婶|设计师"
+    "|工程师|警官|法官"
 )
+_TITLES = re.compile(rf"副?(?:{TITLE_WORDS})$")
 _JOINERS = {" ", "·", "•", "-"}
 # Words LAC tags PER in bank messages and our knowledge base that are never a person: form labels,
 # how customers name the bank, the cards they hold. A bank adds its own product names here.
@@ -28,8 +32,14 @@ _NOT_NAME_START = frozenset("和与跟及或否吗呢")
 # sentences: spans with these cues were a person 2 times in 44.
 _ORG_AFTER = re.compile(
     r"\s*(?:vs|VS|主场|客场|队|主胜|客胜|本赛季|\d+[胜平负]|公园|酒店|银行|集团|公司|系列|品牌|国家|大学|学院"
-    r"|博物馆|教会|酒吧|主题|武装|政府|指数|家族|大桥|风光|组合|俱乐部)"
+    r"|博物馆|教会|酒吧|主题|武装|政府|指数|家族|大桥|风光|组合|俱乐部|中心|信托|基金会|基地|艺术村|会议|神庙"
+    r"|水坝|峡湾|山谷|国际|房地产|地产|战队|会所|别墅|画廊|拍卖|航母|级|型|导弹|法案|商务|商会|动画)"
 )
+# "张某", "高某某": already anonymised by whoever wrote the text.
+_ANONYMISED = re.compile(r"[\u4e00-\u9fff]{1,2}某{1,2}")
+# Bookmakers quoted beside their odds ("威廉：1.22/4.80", "立博提高赔付率") read as names to LAC.
+_ODDS = re.compile(r"赔|盘|赔率|主胜|客胜|\d\.\d\d")
+_BOOKMAKER = re.compile(r"威廉(?:·?希尔)?|伟德|立博|韦德|易胜博|明升|澳彩|必发|bwin|bet365|snai|skybet", re.I)
 _ORG_BEFORE = re.compile(r"(?:vs|VS|迎战|对阵|负于|战胜|击败|做客)\s*$")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z .'\-]*")
 # The same person's Latin-script name right after the Chinese one: "约翰·摩尔（johnmoore）",
@@ -88,7 +98,9 @@ def _person_spans(words: list[LacWord]) -> list[tuple[int, int]]:
 def _looks_like_a_person(text: str, start: int, end: int) -> bool:
     """Drops LAC's PER tags that the words around them contradict (see `_ORG_AFTER`)."""
     name = text[start:end]
-    if name in DENY_WORDS or name[0] in _NOT_NAME_START:
+    if name in DENY_WORDS or name[0] in _NOT_NAME_START or _ANONYMISED.fullmatch(name):
+        return False
+    if _ODDS.search(text) and _BOOKMAKER.fullmatch(name):
         return False
     if _LATIN.fullmatch(name) and name.lower() in _english_words():
         return False  # "login", "answer": English words in a Chinese message
@@ -127,4 +139,22 @@ def _strip_title(text: str, start: int, end: int) -> tuple[int, int]:
     match = _TITLES.search(name)
     if match and match.start() > 0:
         return start, start + match.start()
+    if len(name) > 1 and name.endswith("副") and _TITLE_AFTER.match(text, end):
+        return start, end - 1  # LAC cuts "陈副|处长"
     return start, end
+
+
+_TITLE_AFTER = re.compile(rf"副?(?:{TITLE_WORDS})")
+_FAMILIAR = re.compile(rf"[小老]{SURNAME}")
+
+
+def lone_surname(text: str, start: int, end: int) -> str | None:
+    """The surname when text[start:end] names a person by surname alone: "王" in "王经理", "小王",
+    "老郑". Said alone it identifies nobody (CLUENER, news text, leaves them unlabelled 742 times in
+    829); the redactor keeps it only for a person whose full name is known (see `Redactor`)."""
+    name = text[start:end]
+    if len(name) == 1 and "\u4e00" <= name <= "\u9fff" and _TITLE_AFTER.match(text, end):
+        return name
+    if _FAMILIAR.fullmatch(name):
+        return name[1:]
+    return None
