@@ -1,4 +1,5 @@
-"""`python -m benchmarks [all|latency|redaction|retrieval|ingest|turn_profile] [--quick] [--with-1m]`."""
+"""`python -m benchmarks [all|latency|redaction|retrieval|ingest|turn_profile] [--quick] [--with-1m]`;
+`hnsw`, `bm25` and `dense1m` run by name."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from benchmarks.result import REPORTS_DIR, BenchResult, machine, write_report
 from benchmarks.server import SAMPLE_KB
 
 NAMES = ("latency", "redaction", "retrieval", "ingest", "turn_profile")
-EXTRA = ("hnsw", "bm25")  # run by name only: the parameter sweep builds several indexes
+EXTRA = ("hnsw", "bm25", "dense1m")  # run by name only: they build large indexes
 QUICK_KB_FILES = ("docs/credit-card-loss.md", "docs/transfers.md", "faq/faq_cards.csv")
 
 
@@ -32,7 +33,7 @@ def _quick_kb() -> Path:
 
 
 def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
-    from benchmarks import bm25, hnsw, ingest, latency, redaction, retrieval, turn_profile
+    from benchmarks import bm25, dense1m, hnsw, ingest, latency, redaction, retrieval, turn_profile
 
     if quick:
         kb = _quick_kb()
@@ -46,6 +47,7 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
             "turn_profile": lambda: turn_profile.run(rounds=1, kb_dir=kb),
             "hnsw": lambda: hnsw.run(size=20_000, graphs=((16, 100),), efs=(50, 100)),
             "bm25": lambda: bm25.run(chunks=2_000, rows=100_000, queries=30),
+            "dense1m": lambda: dense1m.run(size=20_000, nlist=128, nprobes=(8, 16)),
         }
     sizes = retrieval.WITH_1M if with_1m else retrieval.DEFAULT_SIZES
     return {
@@ -56,6 +58,7 @@ def _plan(quick: bool, with_1m: bool) -> dict[str, Callable[[], BenchResult]]:
         "turn_profile": lambda: turn_profile.run(),
         "hnsw": lambda: hnsw.run(),
         "bm25": lambda: bm25.run(),
+        "dense1m": lambda: dense1m.run(),
     }
 
 

@@ -36,10 +36,12 @@ STEPS = (
     "open",
     "redact",
     "store_message",
+    "understand",
     "embed",
     "classify",
     "route",
     "retrieve",
+    "check_scope",
     "respond",
     "hand_off",
     "reply",
@@ -111,14 +113,18 @@ def run(*, rounds: int = 3, kb_dir: Path = SAMPLE_KB) -> BenchResult:
             cid = timed("open", conv._open, message, ref)
             red = timed("redact", agent.redact, message.text, cid)
             ctx, mid = timed("store_message", conv._store_customer_message, cid, message, ref, red)
+            # The steps of `Agent.run` (a fresh conversation: no offer to follow), one timer each.
+            terms = agent.terms.current()
             vectors = QueryVectors(agent.knowledge.embedder)  # the turn's one embedding, shared below
-            timed("embed", vectors, red.text)
-            c = timed("classify", agent.classifier.classify, red.text, vectors)
-            route = timed("route", agent.route, ctx, red, c, vectors)
-            route = timed("retrieve", agent.retrieve, red, c, route, vectors)
-            route, answer = timed("respond", agent.respond, ctx, red, route)
-            timed("hand_off", agent.hand_off, ctx, red, c, route, vectors)
-            timed("reply", agent.reply, ctx, red, c, route, answer)
+            question = timed("understand", agent.understand, ctx, red, terms, vectors)
+            timed("embed", vectors, question.text)
+            c = timed("classify", agent.classifier.classify, question.text, vectors)
+            route = timed("route", agent.route, ctx, question, c, vectors)
+            route = timed("retrieve", agent.retrieve, ctx, question, c, route, terms, vectors)
+            route = timed("check_scope", agent.check_scope, question, c, route, terms)
+            route, answer = timed("respond", agent.respond, ctx, question, route)
+            timed("hand_off", agent.hand_off, ctx, question, c, route, vectors)
+            timed("reply", agent.reply, ctx, question, c, route, answer)
             outcome = agent.run(ctx, red)  # the same decisions, to store them as the service does
             timed("store_outcome", conv._store_outcome, ctx, mid, outcome)
     services.close()

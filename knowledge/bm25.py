@@ -70,19 +70,47 @@ def _is_word(token: str) -> bool:
 K1 = 1.5
 B = 0.75
 EPSILON = 0.25
-# Above this share of postings per document, one dense accumulation beats sorting the postings.
-_DENSE_ACCUMULATE = 0.05
-# Top-k over every row's score: the k-th best of every SAMPLE_STRIDE-th row is a score at least k rows
-# reach, so only rows at or above it are ranked (one comparison pass instead of a partition of all rows).
+# Above this share of postings per row, one float32 accumulation into a score per row beats sorting the
+# query's postings by row (np.unique).
+_DENSE_ACCUMULATE = 0.02
+# Top-k over many scores: the k-th best of every SAMPLE_STRIDE-th score is a score at least k rows reach,
+# so only rows at or above it are ranked (one comparison pass instead of a partition of all rows).
 SAMPLE_STRIDE = 16
+# float32 accumulation error bound per added term, relative to the sum of the terms' magnitudes (2^-24 is
+# float32's unit roundoff; twice that, for the rounding of each weight and of each sum).
+_F32_ERROR = 2.0**-23
 
 IntArray = npt.NDArray[np.int64]
+RowArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
+WeightArray = npt.NDArray[np.float32]
+
+try:  # scipy's compiled sparse matrix × vector (y += A x), called on one posting list without a copy
+    from scipy.sparse import _sparsetools
+
+    _csc_matvec: Any = _sparsetools.csc_matvec
+except (ImportError, AttributeError):  # pragma: no cover - a scipy without it: numpy's unbuffered add
+    _csc_matvec = None
+
+
+def _accumulate(totals: WeightArray, rows: RowArray, weights: WeightArray, times: int) -> None:
+    """totals[rows] += weights × times, in place (rows are distinct: one posting list)."""
+    if _csc_matvec is not None:
+        # A one-column CSC matrix whose column is the posting list: y += A × [times].
+        column = np.array([0, len(rows)], dtype=rows.dtype)
+        _csc_matvec(len(totals), 1, column, rows, weights, np.array([times], dtype=np.float32), totals)
+    else:  # pragma: no cover
+        np.add.at(totals, rows, weights * np.float32(times))
 
 
 # One tokenised row: an int32 array of shape (2, distinct terms), term ids over their counts. One small
 # array per row (not an object holding several) keeps the cache at ~100 bytes plus data per row.
 TokenRow = npt.NDArray[np.int32]
+
+
+# One posting list of a query term: (rows ascending, float32 weights, the term's count in the query, its
+# largest |weight|).
+Postings = tuple[RowArray, WeightArray, int, float]
 
 
 class TokenRows:
@@ -143,6 +171,10 @@ class BM25Index:
 
     Build with `BM25Index(documents)`, or `BM25Index.from_rows(keys, rows, token_rows)` to reuse rows
     tokenised for a previous index. Immutable once built: searches need no lock.
+
+    Weights are stored as float32 (half the memory; scores equal rank-bm25's to about 1e-7 relative); a
+    row's score is the float64 sum, in query-term order, of count × weight over the query's terms, the same
+    number whichever path computed it.
     """
 
     def __init__(self, documents: Sequence[tuple[str, str]], token_rows: TokenRows | None = None) -> None:
@@ -166,9 +198,9 @@ class BM25Index:
         terms_total = len(self._vocabulary)
         if n == 0:
             self._indptr: IntArray = np.zeros(terms_total + 1, dtype=np.int64)
-            self._docs = np.zeros(0, dtype=np.int32)
-            self._weights: FloatArray = np.zeros(0, dtype=np.float64)
-            self._matrix = sp.csr_matrix((terms_total, 0), dtype=np.float64)
+            self._docs: RowArray = np.zeros(0, dtype=np.int32)
+            self._weights: WeightArray = np.zeros(0, dtype=np.float32)
+            self._largest: FloatArray = np.zeros(terms_total, dtype=np.float64)
             return
         sizes = np.fromiter((r.shape[1] for r in rows), dtype=np.int64, count=n)
         packed = np.concatenate(rows, axis=1)
@@ -188,19 +220,17 @@ class BM25Index:
         avgdl = float(lengths.sum()) / n or 1.0  # 0 only when no row has a token (then nothing matches)
         norm = K1 * (1 - B + B * lengths / avgdl)
         weights = idf[terms] * (tf * (K1 + 1) / (tf + norm[docs]))
-        # Term-major (CSR of terms × documents): a query term's postings are one contiguous slice.
-        matrix = sp.csr_matrix((weights, (terms, docs)), shape=(terms_total, n))
+        # Term-major (CSR of terms × documents, built by scipy's counting sort): a query term's postings
+        # are one contiguous slice, rows ascending.
+        matrix = sp.csr_matrix((weights.astype(np.float32), (terms, docs)), shape=(terms_total, n))
         matrix.sort_indices()
         self._indptr = matrix.indptr.astype(np.int64)
-        self._docs = matrix.indices.astype(np.int32)
-        self._weights = matrix.data.astype(np.float64)
-        # The same postings as a scipy matrix (sharing the arrays) for the dense accumulation: its C loop
-        # adds a query's postings into one score per row about twice as fast as numpy fancy indexing.
-        small = len(self._docs) < 2**31 and n < 2**31
-        self._matrix = sp.csr_matrix(
-            (self._weights, self._docs, self._indptr.astype(np.int32) if small else self._indptr),
-            shape=(terms_total, n),
-        )
+        self._docs = matrix.indices.astype(np.int32, copy=False)
+        self._weights = matrix.data
+        # Each term's largest |weight|: bounds the float32 accumulation's rounding error.
+        self._largest = np.zeros(terms_total, dtype=np.float64)
+        used = np.flatnonzero(df > 0)
+        self._largest[used] = np.maximum.reduceat(np.abs(self._weights), self._indptr[used])
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -215,7 +245,8 @@ class BM25Index:
 
     def scores(self, query: str) -> dict[str, float]:
         """Every document with a positive score (prefer `top`: this builds a dict of all matches)."""
-        docs, values = self._positive(self._match(tokenize(query)))
+        lists = self._postings(tokenize(query))
+        docs, values = _positive(*_sum_postings(lists)) if lists else (_NO_ROWS, _NO_SCORES)
         keys = self.keys
         return {keys[d]: float(v) for d, v in zip(docs.tolist(), values.tolist(), strict=True)}
 
@@ -224,13 +255,15 @@ class BM25Index:
         return self.top_tokens(tokenize(query), k)
 
     def top_tokens(self, tokens: Sequence[str], k: int) -> list[tuple[str, float]]:
-        if k <= 0:
+        lists = self._postings(tokens)
+        if k <= 0 or not lists:
             return []
-        matched = self._match(tokens)
-        if matched[0] is None and len(matched[1]) >= SAMPLE_STRIDE * k:
-            docs, values = _at_least_kth_of_sample(matched[1], k)
+        if len(lists) > 1 and sum(len(rows) for rows, _, _, _ in lists) > _DENSE_ACCUMULATE * len(self.keys):
+            docs, values = self._dense_candidates(lists, k)
         else:
-            docs, values = self._positive(matched)
+            docs, values = _positive(*_sum_postings(lists))
+            if len(docs) >= SAMPLE_STRIDE * k:
+                docs, values = _at_least_kth_of_sample(docs, values, k)
         if len(docs) > k:
             part = np.argpartition(values, len(values) - k)[len(values) - k :]  # the k largest, unordered
             kth = values[part].min()
@@ -244,53 +277,85 @@ class BM25Index:
             (keys[d], float(v)) for d, v in zip(docs[order].tolist(), values[order].tolist(), strict=True)
         ]
 
-    @staticmethod
-    def _positive(
-        matched: tuple[npt.NDArray[np.int32] | None, FloatArray],
-    ) -> tuple[npt.NDArray[np.int32], FloatArray]:
-        """(rows, scores) of the rows scoring above 0, ascending row."""
-        docs, values = matched
-        if docs is None:
-            docs = np.flatnonzero(values > 0).astype(np.int32)
-            return docs, values[docs]
-        positive = values > 0
-        return docs[positive], values[positive]
-
-    def _match(self, tokens: Sequence[str]) -> tuple[npt.NDArray[np.int32] | None, FloatArray]:
-        """Scores of the rows sharing a term with the query: (rows ascending, their scores), or, when the
-        query's postings are a sizeable share of the index, (None, scores of every row)."""
+    def _postings(self, tokens: Sequence[str]) -> list[Postings]:
+        """The posting list of each query term present in the index, with its count, in query order."""
         counts: dict[int, int] = {}
         for token in tokens:
             term = self._vocabulary.get(token)
             if term is not None:
                 counts[term] = counts.get(term, 0) + 1
-        indptr = self._indptr
-        slices = [(indptr[t], indptr[t + 1], c) for t, c in counts.items() if indptr[t + 1] > indptr[t]]
-        if not slices:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
-        if len(slices) == 1:
-            start, end, c = slices[0]
-            return self._docs[start:end], self._weights[start:end] * c
-        if sum(e - s for s, e, _ in slices) > _DENSE_ACCUMULATE * len(self.keys):
-            # Σ over query terms of count × the term's row of weights, summed in query-term order (as the
-            # sparse path sums): the query terms' rows of the matrix, transposed, times their counts.
-            terms = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            times = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            totals: FloatArray = np.asarray(self._matrix[terms].T @ times, dtype=np.float64)
-            return None, totals
-        docs = np.concatenate([self._docs[s:e] for s, e, _ in slices])
-        weights = np.concatenate([self._weights[s:e] * c for s, e, c in slices])
-        unique, inverse = np.unique(docs, return_inverse=True)
-        sums = np.bincount(inverse, weights=weights).astype(np.float64, copy=False)
-        return unique.astype(np.int32, copy=False), sums
+        indptr, docs, weights = self._indptr, self._docs, self._weights
+        out = []
+        for term, count in counts.items():
+            start, end = int(indptr[term]), int(indptr[term + 1])
+            if end > start:
+                out.append((docs[start:end], weights[start:end], count, float(self._largest[term])))
+        return out
+
+    def _dense_candidates(self, lists: list[Postings], k: int) -> tuple[RowArray, FloatArray]:
+        """(rows, exact scores) of a superset of the k best rows, ties included, ascending row.
+
+        The query's postings are a sizeable share of the index: every row's score is accumulated in
+        float32 (compiled, no copy of the postings: a few ms for two million postings at a million rows),
+        the rows within float32's error of the k-th best are kept, and only those are scored exactly.
+        """
+        totals = np.zeros(len(self.keys), dtype=np.float32)
+        for rows, weights, times, _ in lists:
+            _accumulate(totals, rows, weights, times)
+        # |float32 sum - exact sum| ≤ error for every row; the exact k-th best is ≥ the float32 k-th best
+        # minus error, so a row of the exact top k (or tied with its k-th) has a float32 score ≥ the
+        # float32 k-th best minus 2 × error ≥ the sample's k-th best minus 2 × error.
+        error = _F32_ERROR * (len(lists) + 2) * sum(times * largest for _, _, times, largest in lists)
+        sample = totals[::SAMPLE_STRIDE]
+        floor = 0.0
+        if int(np.count_nonzero(sample > 0)) >= k:
+            floor = float(np.partition(sample, len(sample) - k)[len(sample) - k])
+        tiny = float(np.finfo(np.float32).tiny)
+        candidates = np.flatnonzero(totals >= max(floor - 2 * error, tiny)).astype(np.int32)
+        if len(candidates) > k:  # the float32 k-th best itself: fewer rows to score exactly
+            near = totals[candidates]
+            kth = float(np.partition(near, len(near) - k)[len(near) - k])
+            candidates = candidates[near >= max(kth - 2 * error, tiny)]
+        return _positive(candidates, _exact_scores(lists, candidates))
 
 
-def _at_least_kth_of_sample(values: FloatArray, k: int) -> tuple[npt.NDArray[np.int32], FloatArray]:
-    """(rows, scores) of the positive rows scoring at least the k-th best of a strided sample, ascending
-    row: a superset of the k best (the sample's k-th best is reached by k rows), ties included."""
+_NO_ROWS: RowArray = np.zeros(0, dtype=np.int32)
+_NO_SCORES: FloatArray = np.zeros(0, dtype=np.float64)
+
+
+def _sum_postings(lists: list[Postings]) -> tuple[RowArray, FloatArray]:
+    """(rows sharing a term with the query, ascending; their scores): float64 sums of times × weight."""
+    if len(lists) == 1:
+        rows, weights, times, _ = lists[0]
+        return rows, weights.astype(np.float64) * times
+    docs = np.concatenate([rows for rows, _, _, _ in lists])
+    values = np.concatenate([weights.astype(np.float64) * times for _, weights, times, _ in lists])
+    unique, inverse = np.unique(docs, return_inverse=True)
+    sums = np.bincount(inverse, weights=values).astype(np.float64, copy=False)  # in query-term order
+    return unique.astype(np.int32, copy=False), sums
+
+
+def _exact_scores(lists: list[Postings], candidates: RowArray) -> FloatArray:
+    """The scores of `candidates` (ascending rows), summed as `_sum_postings` sums them."""
+    totals = np.zeros(len(candidates), dtype=np.float64)
+    for rows, weights, times, _ in lists:
+        at = np.searchsorted(rows, candidates)
+        at[at == len(rows)] = 0
+        hit = rows[at] == candidates
+        totals += np.where(hit, weights[at].astype(np.float64) * times, 0.0)
+    return totals
+
+
+def _positive(docs: RowArray, values: FloatArray) -> tuple[RowArray, FloatArray]:
+    positive = values > 0
+    return docs[positive], values[positive]
+
+
+def _at_least_kth_of_sample(docs: RowArray, values: FloatArray, k: int) -> tuple[RowArray, FloatArray]:
+    """The (rows, scores) scoring at least the k-th best of a strided sample: a superset of the k best
+    (the sample's k-th best is reached by k rows), ties included, in the same order."""
     sample = values[::SAMPLE_STRIDE]
-    floor = 0.0
-    if int(np.count_nonzero(sample > 0)) >= k:
-        floor = float(np.partition(sample, len(sample) - k)[len(sample) - k])
-    docs = np.flatnonzero(values >= floor if floor > 0 else values > 0).astype(np.int32)
-    return docs, values[docs]
+    if len(sample) < k:
+        return docs, values
+    keep = values >= np.partition(sample, len(sample) - k)[len(sample) - k]
+    return docs[keep], values[keep]

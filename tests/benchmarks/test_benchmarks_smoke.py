@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bm25, hnsw, ingest, latency, redaction, retrieval
+from benchmarks import bm25, dense1m, hnsw, ingest, latency, redaction, retrieval
 from benchmarks.result import BenchResult, machine, percentile, write_report
 
 TINY_KB = Path(__file__).resolve().parents[1] / "knowledge" / "fixtures" / "kb"
@@ -75,6 +75,15 @@ def test_hnsw_sweep_reports_recall_against_exact_search() -> None:
         (e, ef) for e in ("chroma", "faiss") for ef in (50, 80)
     }
     assert all(0.5 <= r["recall_at_10"] <= 1.0 for r in rows)
+
+
+def test_dense_at_scale_reports_ivf_recall_against_exact_search() -> None:
+    result = dense1m.run(size=1_200, nlist=16, codecs=("Flat",), nprobes=(1, 16), real_passages=60)
+    check(result, "dense1m")
+    rows = result.metrics["rows"]
+    assert [(r["index"], r["nprobe"]) for r in rows] == [("IVF16,Flat", 1), ("IVF16,Flat", 16)]
+    assert rows[1]["recall_at_10"] == 1.0  # every list probed: exact
+    assert 0.0 < rows[0]["recall_at_10"] <= rows[1]["recall_at_10"]
 
 
 def test_ingest_compares_with_raw_embedding(tmp_path: Path) -> None:
