@@ -60,6 +60,8 @@ def test_the_words_before_bank_are_no_bank_name(gazetteer: Gazetteer, question: 
     assert gazetteer.mentions(question) == []
 
 
-@pytest.mark.parametrize(("question", "name"), [("我在长沙银行有张卡", "长沙银行"), ("贵州银行年费", "贵州银行")])
+@pytest.mark.parametrize(
+    ("question", "name"), [("我在长沙银行有张卡", "长沙银行"), ("贵州银行年费", "贵州银行")]
+)
 def test_an_unlisted_bank_is_still_found(gazetteer: Gazetteer, question: str, name: str) -> None:
     assert gazetteer.mentions(question) == [(name, "bank")]
