@@ -69,7 +69,7 @@ from agent.understanding.classifier import ModelClassifier
 from agent.understanding.followup import asked_again, bare_question, remember
 from agent.understanding.offers import Choice, declines_all, pick, yes_or_no
 from agent.understanding.query_vectors import QueryVectors
-from agent.understanding.scope import ScopeCheck
+from agent.understanding.scope import ScopeCheck, passage_text
 from agent.understanding.terms import KnowledgeTerms, RewriterFactory, Terms, slot_rewriter
 from agent.understanding.vocabulary import SlotVocabulary
 from core.status import LOW_CONFIDENCE, ConversationMode, Role, urgency_rank
@@ -410,8 +410,7 @@ class Agent:
             return route
         retrieval = route.retrieval
         top = retrieval.hits[0].chunk if retrieval and retrieval.hits else None
-        passage = "\n".join(filter(None, (top.title, top.text, top.title_en, top.answer_en))) if top else ""
-        check = terms.gazetteer.check(question.text, passage)
+        check = terms.gazetteer.check(question.text, passage_text(top))
         if not check.ours:
             return Route(Action.FALLBACK, None, retrieval, scope=check)
         if route.action == Action.FALLBACK and route.handoff_reason == LOW_CONFIDENCE and retrieval:

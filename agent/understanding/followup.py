@@ -47,7 +47,9 @@ _ZH_PREDICATE = re.compile(
 # Question tails dropped from the previous question to get its subject ("信用卡丢了怎么办" → "信用卡丢了").
 _ZH_TAIL = re.compile(
     r"(应该|需要|要|该|能|可以)?(是多少钱|是多少|多少钱|多少|(怎么|如何|怎样|咋)(才能)?[\u4e00-\u9fff]{0,2}"
-    r"|多久到账|多久能到|多久|多长时间|有哪些|有什么|是什么|是啥|吗|么|呢|啊|呀|吧)+$"
+    r"|多久到账|多久能到|多久|多长时间|有哪些|有什么|是什么|是啥"
+    r"|(带|准备|交|提供)?(什么|啥)(材料|证件|资料|东西|手续)?|几点(开门|关门|营业|下班)?"
+    r"|吗|(?<!什)么|呢|啊|呀|吧)+$"
 )
 _EN_OPENER = re.compile(
     r"^(and |so |ok,? |okay,? )?(what|how) about\b|^and (for|if|with|in|on|the)\b|^what if\b|^(and|also) ",

@@ -19,6 +19,8 @@ from typing import Literal
 
 import yaml
 
+from knowledge import Chunk
+
 GAZETTEER_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.yaml"
 
 Kind = Literal["bank", "company_product", "government", "not_offered"]
@@ -31,7 +33,11 @@ _GENERIC_BANK_PREFIX = re.compile(
     r"^(本|该|贵|你们|我们|咱们|其他|其它|别的|他|各|各家|哪家|哪个|哪些|这家|那家|一家|商业|人民|中国人民|网上|手机|电话|"
     r"直销|个人网上|外资|国有|股份制|城市|农村|村镇|民营|中央|开户|发卡|收款|付款|对方|同一|不同|多家|两家|任何|所有|国内|国外|境外)$"
 )
-_LEADING_FUNCTION_CHARS = re.compile(r"^[我你他她在的是用去到跟和从想要办问那这把给对与及或]+")
+# A bank's own name holds none of these; in "在你们银行", "给老人办银行卡", "汇到别的银行", "说是银行发的" the
+# words before 银行 are the sentence, not a name: the name is what follows the last of them.
+_FUNCTION_CHARS = re.compile(
+    r".*[我你他她它们在的是用去到跟和从想要办问那这把给对与及或说被让叫找向往为个些哪怎么啥别其该本]"
+)
 _EN_BANK = re.compile(r"\b([A-Z][a-zA-Z]+(?: [A-Z][a-zA-Z]+)?) [Bb]ank\b")
 _EN_GENERIC = re.compile(
     r"^(the|my|your|our|this|that|another|other|a|any|which|online|mobile|central|people'?s)$", re.I
@@ -108,7 +114,7 @@ class Gazetteer:
                 at = lower.find(needle, at + 1)
         own = self.own_name.lower()
         for match in _BANK_NAME.finditer(question):
-            prefix = _LEADING_FUNCTION_CHARS.sub("", match.group(1))
+            prefix = _FUNCTION_CHARS.sub("", match.group(1))
             name = prefix + "银行"
             if (
                 len(prefix) < 2
@@ -124,6 +130,13 @@ class Gazetteer:
                 continue
             add(match.start(), match.end(), match.group(0), "bank")
         return [(name, kind) for _, _, name, kind in sorted(found)]
+
+
+def passage_text(chunk: Chunk | None) -> str:
+    """What the scope check reads of a passage: its title and text, in every language it has."""
+    if chunk is None:
+        return ""
+    return "\n".join(filter(None, (chunk.title, chunk.text, chunk.title_en, chunk.answer_en)))
 
 
 def gazetteer_names(path: Path = GAZETTEER_PATH) -> list[str]:

@@ -79,8 +79,8 @@ def test_bare_follow_ups_attach_to_the_topic_not_to_the_last_follow_up(vocabular
     weekend = rewriter.rewrite("周末呢", state)
     state = remember(state, weekend.question, vocabulary, topic=weekend.topic)
     holiday = rewriter.rewrite("国庆节呢", state)
-    assert weekend.question == "网点几点开门周末呢？"
-    assert holiday.question == "网点几点开门国庆节呢？"  # not "网点几点开门周末国庆节呢？"
+    assert weekend.question == "网点周末几点开门？"
+    assert holiday.question == "网点国庆节几点开门？"  # not "网点周末国庆节几点开门？"
 
 
 def test_a_full_question_starting_with_na_is_standalone(vocabulary: SlotVocabulary) -> None:
@@ -136,6 +136,13 @@ def test_english_follow_ups_swap_a_slot() -> None:
 def test_subject_drops_the_question_words() -> None:
     assert subject_of("信用卡丢了怎么办？") == "信用卡丢了"
     assert subject_of("定期存款利率是多少") == "定期存款利率"
+
+
+def test_subject_drops_what_and_when_questions_whole() -> None:
+    """"…带什么" lost only its final 么 ("销户要带什" + "老人" → "销户要带什老人么")."""
+    assert subject_of("销户要带什么？") == "销户"
+    assert subject_of("办信用卡需要准备啥材料") == "办信用卡"
+    assert subject_of("柜台几点开门") == "柜台"
 
 
 def test_llm_rewriter_sends_only_what_it_is_given_and_uses_the_answer(vocabulary: SlotVocabulary) -> None:

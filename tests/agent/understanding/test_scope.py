@@ -43,3 +43,25 @@ def test_a_product_the_base_never_mentions_is_not_offered(gazetteer: Gazetteer) 
 )
 def test_questions_about_our_services(gazetteer: Gazetteer, question: str, passage: str) -> None:
     assert gazetteer.check(question, passage).ours
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我刚才在你们银行的ATM存钱，钱没到账",
+        "想给老人办银行卡要带什么",
+        "汇5千到别的银行要多久",
+        "短信里说是银行发的链接能点吗",
+        "下周我要去银行办业务几点开门",
+    ],
+)
+def test_the_words_before_bank_are_no_bank_name(gazetteer: Gazetteer, question: str) -> None:
+    """"在你们银行", "办银行卡", "到别的银行": the sentence before 银行 is not the name of another bank."""
+    assert gazetteer.mentions(question) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "name"), [("我在长沙银行有张卡", "长沙银行"), ("贵州银行年费", "贵州银行")]
+)
+def test_an_unlisted_bank_is_still_found(gazetteer: Gazetteer, question: str, name: str) -> None:
+    assert gazetteer.mentions(question) == [(name, "bank")]
