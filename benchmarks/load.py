@@ -174,7 +174,8 @@ def write_document(path: Path, megabytes: float, seed: int = 7) -> Path:
     from benchmarks.synthetic import chunk_text
 
     rng = random.Random(seed)
-    parts = ["# 青禾银行业务手册（压力测试用合成文本）\n"]
+    front = "---\nid: load-handbook\ntitle: 青禾银行业务手册（压力测试用合成文本）\ncategory: policy\n---\n"
+    parts = [front, "# 青禾银行业务手册（压力测试用合成文本）\n"]
     size, section = 0, 0
     while size < megabytes * 1_000_000:
         section += 1
