@@ -66,7 +66,7 @@ from agent.state import (
 from agent.understanding.answerability import Context, PassageWords
 from agent.understanding.clarify import Tie, near_tie
 from agent.understanding.classifier import ModelClassifier
-from agent.understanding.followup import bare_question, remember
+from agent.understanding.followup import asked_again, bare_question, remember
 from agent.understanding.offers import Choice, declines_all, pick, yes_or_no
 from agent.understanding.query_vectors import QueryVectors
 from agent.understanding.scope import ScopeCheck
@@ -262,6 +262,8 @@ class Agent:
             return None
         if not any(ch.isalpha() for ch in message.text):  # "2": the language the conversation is in
             message = replace(message, language=state.language)
+        if asked_again(message.text, state.last_question):
+            return None  # the same question word for word is asked anew, not a pick among the choices
         choices = [Choice(doc_id, terms.title(doc_id, message.language)) for doc_id in state.offer_choices]
         picked = pick(message.text, choices)
         if picked is not None:

@@ -88,6 +88,13 @@ class FollowupRewriter(Protocol):
         ...
 
 
+def asked_again(message: str, previous: str | None) -> bool:
+    """The last question asked again word for word: a new turn, not a follow-up nor a reply to an offer."""
+    if not previous:
+        return False
+    return _PUNCT_END.sub("", message.strip()) == _PUNCT_END.sub("", previous.strip())
+
+
 def looks_elliptical(message: str, vocabulary: SlotVocabulary) -> bool:
     """Whether a message leans on what came before: "那金卡呢", "五年的呢", "要收钱吗", "what about…"."""
     text = _PUNCT_START.sub("", _PUNCT_END.sub("", message.strip()))
@@ -148,8 +155,8 @@ class SlotRewriter:
             return Rewrite(message, "standalone")
         if force and asks_about_its_own_subject(message, self.vocabulary):
             return Rewrite(message, "standalone")  # the model's hunch loses to a complete question
-        if _PUNCT_END.sub("", message.strip()) == _PUNCT_END.sub("", previous.strip()):
-            return Rewrite(message, "standalone")  # asked again, word for word
+        if asked_again(message, previous):
+            return Rewrite(message, "standalone")
         if message.strip().isascii():
             return Rewrite(self._english(message, previous), "slot")
         core = _core(message)

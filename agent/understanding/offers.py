@@ -48,6 +48,7 @@ _ORDINALS: tuple[re.Pattern[str], ...] = (
     ),
 )
 MAX_REPLY_CHARS = 24  # a reply to an offer is short; longer messages are new turns (and bound the regex)
+_ENGLISH_FILLERS = frozenset({"the", "one", "that", "about", "please", "want", "mean", "meant"})
 MIN_TITLE_OVERLAP = 2  # shared characters (Chinese) or words (English) a pick by name must have
 
 
@@ -87,10 +88,15 @@ def pick(text: str, choices: Sequence[Choice]) -> int | None:
     for index, pattern in enumerate(_ORDINALS[: len(choices)]):
         if pattern.match(compact):
             return index
+    if len(compact) > MAX_REPLY_CHARS:
+        return None
     overlaps = [_overlap(compact, choice.title.lower()) for choice in choices]
     best = max(range(len(choices)), key=lambda i: overlaps[i])
     runner_up = max((o for i, o in enumerate(overlaps) if i != best), default=0)
-    if overlaps[best] >= MIN_TITLE_OVERLAP and overlaps[best] > runner_up:
+    # A pick names the topic and little else; a message that merely shares a few characters with a title
+    # ("晨露定存可以提前支取吗" against "大额存单提前支取") is a new question about something else.
+    mostly_title = overlaps[best] * 2 > len(_units(compact))
+    if overlaps[best] >= MIN_TITLE_OVERLAP and overlaps[best] > runner_up and mostly_title:
         return best
     return None
 
@@ -107,10 +113,14 @@ def _compact(text: str) -> str:
     return _STRIP.sub("", text).lower()
 
 
-def _overlap(reply: str, title: str) -> int:
-    """Distinctive units the reply shares with a title: Latin words, or Chinese characters."""
+def _units(reply: str) -> set[str]:
+    """The reply's distinctive units: Latin words of three letters or more, or Chinese characters."""
     if reply.isascii():
-        words = {w for w in re.findall(r"[a-z0-9]+", reply) if len(w) > 2}
-        return len(words & set(re.findall(r"[a-z0-9]+", title)))
-    chars = {c for c in reply if "\u4e00" <= c <= "\u9fff"} - set("的了吗呢是个那这我要想问")
-    return len(chars & set(title))
+        return {w for w in re.findall(r"[a-z0-9]+", reply) if len(w) > 2} - _ENGLISH_FILLERS
+    return {c for c in reply if "\u4e00" <= c <= "\u9fff"} - set("的了吗呢是个那这我要想问")
+
+
+def _overlap(reply: str, title: str) -> int:
+    """Distinctive units the reply shares with a title."""
+    title_units = set(re.findall(r"[a-z0-9]+", title)) if reply.isascii() else set(title)
+    return len(_units(reply) & title_units)

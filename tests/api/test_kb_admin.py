@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from core.wiring import Services
 from storage.models import AuditRecord
+from tests.api.widget_client import send, start
 from tests.conftest import StaffFactory
 from tests.kb_files import docx_bytes, seed_questions, tiny_pdf
 
@@ -334,3 +335,20 @@ def test_gap_report_groups_unanswered_questions_from_redacted_messages(
     assert "保险箱怎么租" not in gold
     assert any("保险箱怎么租" in g for g in groups)
     assert not any("信用卡年费多少" in g for g in groups), "answered questions are not gaps"
+
+
+def test_asked_again_after_publishing_in_the_same_conversation_gets_the_new_faq(
+    client: TestClient, editor: dict[str, str]
+) -> None:
+    """The first ask gets a clarifying question between two deposit FAQs (the new product's FAQ is a draft);
+    asked again word for word after publishing, the question is a new turn, not a pick among those choices
+    (it shares 提前支取 with one of them), and the new FAQ answers it."""
+    doc_id = unique("faq-dew")
+    question = "青禾银行的晨露定存可以提前支取吗？"
+    answer = "晨露定存可以提前支取一次，提前支取部分按活期利率计息，其余部分按原利率继续存放。"
+    r = upload(client, editor, "dew.csv", faq_csv(doc_id, question, answer))
+    assert wait_job(client, editor, r.json()["id"])["status"] == "done"
+    token, _ = start(client)
+    assert "晨露定存可以提前支取一次" not in send(client, token, question)["reply"]
+    client.post("/v1/kb/publish", json={"doc_ids": [doc_id]}, headers=editor)
+    assert "晨露定存可以提前支取一次" in send(client, token, question)["reply"]

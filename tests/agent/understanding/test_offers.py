@@ -42,3 +42,14 @@ def test_an_unclear_pick_is_none() -> None:
     assert pick("年费", CHOICES) is None  # both titles say 年费
     assert pick("3", CHOICES) is None
     assert declines_all("都不是") and not declines_all("第一个")
+
+
+def test_a_new_question_sharing_words_with_a_choice_is_not_a_pick() -> None:
+    """Asked again after a clarifying question, a question about another product is a new turn, not a pick."""
+    choices = [
+        Choice("faq-cd-early-withdraw", "大额存单可以提前支取吗？"),
+        Choice("faq-deposit-early-withdraw", "定期存款提前支取怎么算利息？"),
+    ]
+    assert pick("青禾银行的晨露定存可以提前支取吗？", choices) is None
+    assert pick("我想问问信用卡年费是多少，还有借记卡的年费呢，一共要交多少", CHOICES) is None
+    assert pick("大额存单那个", choices) == 0
