@@ -54,13 +54,14 @@ from channels.wecom.alerts import UrgentHandoffAlerts
 from core.logs import configure_logging
 from core.metrics import sample_queue_depth
 from core.settings import Settings, get_settings
-from core.wiring import Services, build_services
+from core.wiring import Services, build_privacy_rights, build_services
 from knowledge.sandbox import ParserSandbox, SandboxLimits
 from services.alerts import RetriageAlerts
 from services.handoffs import waiting_handoffs
 from services.kb_admin import apply_validity, build_kb_admin, import_and_sync
 from services.kb_jobs import fail_stale_jobs
 from services.periodic import PeriodicWorker
+from services.privacy_rights import retention_loop
 from services.sla_monitor import check_sla
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 "kb-jobs", app.state.kb_admin.jobs.resume_step, s.settings.kb_jobs_interval_s
             )
             jobs_loop.start()
+        purge_loop = None
+        if s.settings.retention_purge_interval_s > 0:  # PIPL retention: once per interval per deployment
+            purge_loop = retention_loop(build_privacy_rights(s), s.settings.retention_purge_interval_s)
+            purge_loop.start()
         # The catalog (SQL) is the knowledge's source of truth: KB_DIR seeds it on first start only.
         import_and_sync(s.sessions, app.state.kb_admin.catalog, s.settings.kb_dir, only_if_empty=True)
         catalog = app.state.kb_admin.catalog
@@ -151,6 +156,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             copilot_loop.stop()
         if jobs_loop is not None:
             jobs_loop.stop()
+        if purge_loop is not None:
+            purge_loop.stop()
         if s.wecom is not None:
             s.wecom.worker.stop()
             s.wecom.outbox_worker.stop()

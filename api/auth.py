@@ -16,7 +16,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.deps import SessionDep
+from api.deps import ServicesDep, SessionDep
 from api.errors import Forbidden, Unauthorized
 from core.status import StaffRole
 from services.staff import resolve_token
@@ -67,12 +67,19 @@ AdminDep = Annotated[StaffUser, Depends(require_roles(StaffRole.ADMIN))]
 WIDGET_HEADER = "x-widget-token"
 
 
-def widget_conversation(request: Request, session: SessionDep) -> str:
-    """The conversation id bound to the request's widget token (header `X-Widget-Token`)."""
+def widget_conversation(request: Request, services: ServicesDep) -> str:
+    """The conversation id bound to the request's widget token (header `X-Widget-Token`).
+
+    Looked up in a session of its own, closed at once: the request's session would keep its connection
+    until the response ends, through the whole chat turn (which takes connections of its own) or a live
+    stream, and 15 waiting customers per worker drained the pool: every turn then waited 30 s and
+    failed 503 `database_unavailable` (64 customers on PostgreSQL, `python -m benchmarks.load`).
+    """
     token = request.headers.get(WIDGET_HEADER, "").strip()
     if not token:
         raise Unauthorized("Start a widget session first (POST /v1/widget/sessions).")
-    conversation_id = conversation_for(session, token)
+    with services.sessions() as session:
+        conversation_id = conversation_for(session, token)
     if conversation_id is None:
         raise Unauthorized("The widget session is invalid or has expired; start a new one.")
     return conversation_id
@@ -81,12 +88,14 @@ def widget_conversation(request: Request, session: SessionDep) -> str:
 WidgetDep = Annotated[str, Depends(widget_conversation)]
 
 
-def conversation_reader(request: Request, session: SessionDep) -> Callable[[str], None]:
-    """A check that the caller is agent/admin staff or holds the widget token of that conversation."""
+def conversation_reader(request: Request, services: ServicesDep) -> Callable[[str], None]:
+    """A check that the caller is agent/admin staff or holds the widget token of that conversation
+    (looked up in a short session of its own, as `widget_conversation` does)."""
     staff_token = request_token(request)
     widget_token = request.headers.get(WIDGET_HEADER, "").strip()
-    staff = resolve_token(session, staff_token) if staff_token else None
-    owned = conversation_for(session, widget_token) if widget_token else None
+    with services.sessions() as session:
+        staff = resolve_token(session, staff_token) if staff_token else None
+        owned = conversation_for(session, widget_token) if widget_token else None
 
     def check(conversation_id: str) -> None:
         if staff is not None and staff.role in (StaffRole.AGENT, StaffRole.ADMIN):
@@ -115,15 +124,17 @@ class ChatCaller:
         return self.connector is not None or self.conversation_id == conversation_id
 
 
-def chat_caller(request: Request, session: SessionDep) -> ChatCaller:
+def chat_caller(request: Request, services: ServicesDep) -> ChatCaller:
+    """Who is posting (a short session of its own: the turn that follows must not wait on it)."""
     staff_token = request_token(request)
-    staff = resolve_token(session, staff_token) if staff_token else None
+    widget_token = request.headers.get(WIDGET_HEADER, "").strip()
+    with services.sessions() as session:
+        staff = resolve_token(session, staff_token) if staff_token else None
+        owned = conversation_for(session, widget_token) if widget_token else None
     if staff_token and staff is None:
         raise Unauthorized("The token is invalid or has expired; sign in again.")
     if staff is not None and staff.role not in ("connector", "admin"):
         raise Forbidden(f"Posting customer messages needs the role connector; you are {staff.role}.")
-    widget_token = request.headers.get(WIDGET_HEADER, "").strip()
-    owned = conversation_for(session, widget_token) if widget_token else None
     if widget_token and owned is None:
         raise Unauthorized("The widget session is invalid or has expired; start a new one.")
     return ChatCaller(staff, owned)

@@ -1,6 +1,9 @@
 """Errors the API returns, each with an HTTP status and a stable machine-readable `code`.
 
 Every error body has the shape `{"error": {"code": ..., "message": ...}}`. A 500 says nothing internal.
+One way to refuse a request: raise the class below that names the HTTP meaning, with `code=` when the
+client needs a narrower code (`Unavailable("…", code="copilot_unavailable")`); routes define no error
+classes of their own and never change an error's code after building it.
 """
 
 from __future__ import annotations
@@ -17,12 +20,20 @@ log = logging.getLogger(__name__)
 
 
 class AppError(Exception):
+    """A refused request (400 `bad_request` unless a subclass, `code` or `status` says otherwise)."""
+
     status_code = 400
     code = "bad_request"
 
-    def __init__(self, message: str, **details: Any) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, status: int | None = None, **details: Any
+    ) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status_code = status
         self.details = details
 
 
@@ -51,6 +62,20 @@ class InvalidTarget(AppError):
 
     status_code = 422
     code = "invalid_target"
+
+
+class Unprocessable(AppError):
+    """Well-formed but refused by the rules (a non-compliant suggestion, a mismatched id)."""
+
+    status_code = 422
+    code = "unprocessable"
+
+
+class Unavailable(AppError):
+    """A part this deployment does not run, or cannot reach now; the client may try again later."""
+
+    status_code = 503
+    code = "unavailable"
 
 
 class EmptyMessage(AppError):

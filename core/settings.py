@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # On a customer's erasure request: "delete" their conversations, or "keep_redacted" (a bank with a
     # record-keeping duty keeps the redacted transcript, unlinked from the customer); originals always go.
     erasure_transcripts: Literal["delete", "keep_redacted"] = "delete"
+    # How often the retention purge runs by itself (every worker checks hourly; the audit trail says when
+    # the last purge ran, so the deployment purges once per interval); 0 turns it off (run `purge` by cron).
+    retention_purge_interval_s: float = Field(default=86400.0, ge=0)
 
     # Knowledge base
     kb_dir: Path = SAMPLE_KB_DIR

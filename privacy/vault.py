@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    DateTime,
     Dialect,
     Engine,
     Integer,
@@ -43,6 +42,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from privacy.entities import NUMBER_TYPES, placeholder_prefix
 from privacy.recognizers.generic.email import canonical_email
 from privacy.view import CHINESE_DIGITS
+from storage.types import UtcDateTime
 
 # Each round of a race has one winner, so this bounds how many writers one conversation can
 # have at once (a customer and a few staff in a group chat, far fewer in practice).
@@ -135,7 +135,7 @@ class _VaultRow(_Base):
     # Which VAULT_KEY encrypted the row (`key_id`); NULL for rows written before key rotation existed.
     key_id: Mapped[str | None] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=lambda: datetime.now(UTC), index=True
+        UtcDateTime(), default=lambda: datetime.now(UTC), index=True
     )
 
 

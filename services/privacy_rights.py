@@ -18,11 +18,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent.identity import Pseudonymizer
-from core.clock import utcnow
+from core.clock import aware, utcnow
 from core.status import ACTIVE_HANDOFF
 from privacy.vault import SqlVault
 from services import audit
+from services.periodic import PeriodicWorker
 from storage.models import (
+    AuditRecord,
     Conversation,
     GroupDirectMessage,
     Handoff,
@@ -200,6 +202,23 @@ class PrivacyRights:
             session.commit()
         return report
 
+    def scheduled_purge(self, every: timedelta, *, now: datetime | None = None) -> PurgeReport | None:
+        """The background job's step: purge unless a purge ran less than `every` ago. The last run is read
+        from the audit trail, so several workers, and a worker restarted often, purge once per `every`."""
+        now = now or utcnow()
+        with self.sessions() as session:
+            last = session.scalar(
+                select(AuditRecord.at).where(AuditRecord.action == "privacy.purge").order_by(
+                    AuditRecord.at.desc()
+                ).limit(1)
+            )
+        if last is not None and now - aware(last) < every:
+            return None
+        report = self.purge(None, via="schedule", now=now)
+        log.info("retention purge: %d original(s), %d conversation(s)", report.vault_originals,
+                 report.conversations)  # fmt: skip
+        return report
+
     # -- key rotation ------------------------------------------------------------------------------------
     def rotate_vault_key(self, actor: StaffUser | None, *, via: str, batch: int = 500) -> int:
         """Re-encrypt every original under the current VAULT_KEY (old ones in VAULT_OLD_KEYS); audited."""
@@ -210,6 +229,13 @@ class PrivacyRights:
             audit.record(session, actor, "vault.rotate", "vault", self.vault.key_id, rows=total, via=via)
             session.commit()
         return total
+
+
+def retention_loop(rights: PrivacyRights, interval_s: float) -> PeriodicWorker:
+    """The retention purge as a background loop: checked hourly (sooner for a shorter interval), run once
+    per `interval_s` across the deployment (`PrivacyRights.scheduled_purge`)."""
+    every = timedelta(seconds=interval_s)
+    return PeriodicWorker("retention-purge", lambda: rights.scheduled_purge(every), min(interval_s, 3600.0))
 
 
 def _conversations(session: Session, customer_ref: str) -> Sequence[Conversation]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
 from core.status import JobStatus, KbDocumentStatus
 from storage.models import Base, new_id
+from storage.types import UtcDateTime
 
 
 class KbDocument(Base):
@@ -34,10 +35,10 @@ class KbDocument(Base):
     updated_by: Mapped[str] = mapped_column(String(64), default="system")
     # Rates and fees change on a date: the document is answered from only inside this window (either end
     # open); services.kb_catalog keeps the index in step (at publish, on change, and every SLA round).
-    effective_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    expires_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    effective_from: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_on: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
     @property
     def status(self) -> KbDocumentStatus:
@@ -63,7 +64,7 @@ class KbVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     author: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(String(256), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class KbJob(Base):
@@ -80,11 +81,11 @@ class KbJob(Base):
     error_code: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(String(512))
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     # Resumable by any worker (services/kb_jobs.py): the validated documents travel with the job, and
     # the worker holding the lease renews it per document; an expired lease is claimed by another.
     documents: Mapped[list[Any] | None] = mapped_column(default=None)  # `to_content` of each Document
     owner: Mapped[str | None] = mapped_column(String(128))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,11 +9,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.status import ConversationMode, HandoffStatus
+from storage.types import UtcDateTime
 
 
 def new_id(prefix: str) -> str:
@@ -36,9 +37,9 @@ class Conversation(Base):
     mode: Mapped[str] = mapped_column(String(16), default=ConversationMode.BOT)  # ConversationMode
     # What the agent remembers between turns: `agent.conversation_state.ConversationState.to_json()`.
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
+        UtcDateTime(), default=utcnow, onupdate=utcnow, index=True
     )
 
     messages: Mapped[list[Message]] = relationship(
@@ -69,8 +70,8 @@ class Message(Base):
     feedback: Mapped[str | None] = mapped_column(String(16))  # Feedback (bot messages)
     feedback_comment: Mapped[str | None] = mapped_column(Text)  # redacted
     feedback_handled_by: Mapped[str | None] = mapped_column(String(64))  # the editor who handled a 👎
-    feedback_handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    feedback_handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
@@ -88,15 +89,15 @@ class Handoff(Base):
     private_followup: Mapped[bool] = mapped_column(default=False)
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     claimed_by: Mapped[str | None] = mapped_column(String(64))  # staff username
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    first_response_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outcome: Mapped[str | None] = mapped_column(String(32))
     team_id: Mapped[str | None] = mapped_column(String(32), index=True)  # the team whose queue it is in
     csat_score: Mapped[int | None] = mapped_column(Integer)  # 1-5, the customer's rating after the case
-    csat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    csat_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="handoffs")
     notes: Mapped[list[HandoffNote]] = relationship(
@@ -113,7 +114,7 @@ class HandoffNote(Base):
     handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id"), index=True)
     author: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class WidgetSession(Base):
@@ -123,8 +124,8 @@ class WidgetSession(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class OutboxMessage(Base):
@@ -138,7 +139,7 @@ class OutboxMessage(Base):
     message_id: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     staff_name: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class GroupDirectMessage(Base):
@@ -155,7 +156,7 @@ class GroupDirectMessage(Base):
     member: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # "csat"
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class StaffUser(Base):
@@ -170,7 +171,7 @@ class StaffUser(Base):
     can_reveal: Mapped[bool] = mapped_column(default=False)  # may reveal redacted originals (audited)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class StaffToken(Base):
@@ -180,8 +181,8 @@ class StaffToken(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff_users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked: Mapped[bool] = mapped_column(default=False)
 
 
@@ -191,7 +192,7 @@ class AuditRecord(Base):
     __tablename__ = "audit_records"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("aud"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     actor_id: Mapped[str | None] = mapped_column(String(40), index=True)
     actor: Mapped[str] = mapped_column(String(64))  # username at the time, or "system"
     action: Mapped[str] = mapped_column(String(48), index=True)  # e.g. "handoff.claim", "pii.reveal"
@@ -230,4 +231,4 @@ class SlaAlertSent(Base):
     handoff_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     timer: Mapped[str] = mapped_column(String(16), primary_key=True)
     state: Mapped[str] = mapped_column(String(16), primary_key=True)
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import utcnow
 from storage.models import Base, new_id
+from storage.types import UtcDateTime
 
 
 class WeComKfContact(Base):
@@ -25,7 +26,7 @@ class WeComKfContact(Base):
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), primary_key=True)
     open_kfid: Mapped[str] = mapped_column(String(64))
     external_userid: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class WeComCursor(Base):
@@ -35,7 +36,7 @@ class WeComCursor(Base):
 
     open_kfid: Mapped[str] = mapped_column(String(64), primary_key=True)
     cursor: Mapped[str] = mapped_column(String(256))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class WeComSeenMessage(Base):
@@ -44,7 +45,7 @@ class WeComSeenMessage(Base):
     __tablename__ = "wecom_seen_messages"
 
     msgid: Mapped[str] = mapped_column(String(128), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
 class WeComStaffId(Base):
@@ -65,18 +66,18 @@ class WeComDraft(Base):
     chat_id: Mapped[str] = mapped_column(String(128), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     asker: Mapped[str | None] = mapped_column(String(64))
     question_msgid: Mapped[str | None] = mapped_column(String(128))
     question: Mapped[str | None] = mapped_column(Text)
-    question_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    question_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     sources: Mapped[list[Any]] = mapped_column(default=list)
     followup_url: Mapped[str | None] = mapped_column(String(512))
     handoff_id: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     final_text: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(64))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class CopilotSuggestion(Base):
@@ -97,8 +98,8 @@ class CopilotSuggestion(Base):
     final_text: Mapped[str | None] = mapped_column(Text)  # what staff sent (redacted)
     sent_message_id: Mapped[str | None] = mapped_column(String(40))
     decided_by: Mapped[str | None] = mapped_column(String(64))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class WeComGroupSettings(Base):
@@ -109,7 +110,7 @@ class WeComGroupSettings(Base):
     chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_by: Mapped[str | None] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class WeComGroupActivity(Base):
@@ -125,7 +126,7 @@ class WeComGroupActivity(Base):
     detail: Mapped[str | None] = mapped_column(String(32))  # the flag's kind
     msgid: Mapped[str | None] = mapped_column(String(128))
     member_ref: Mapped[str | None] = mapped_column(String(32))  # the sender's pseudonym (messages only)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class WeComOutbox(Base):
@@ -144,10 +145,10 @@ class WeComOutbox(Base):
     text: Mapped[str] = mapped_column(Text)  # what staff typed: it goes to the customer's own chat
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(256))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class WeComCustomerLink(Base):
@@ -160,7 +161,7 @@ class WeComCustomerLink(Base):
     customer_ref: Mapped[str] = mapped_column(String(64), index=True)
     customer_id_enc: Mapped[str] = mapped_column(Text)
     linked_by: Mapped[str] = mapped_column(String(64))
-    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class WeComEducationPost(Base):
@@ -170,11 +171,11 @@ class WeComEducationPost(Base):
     __tablename__ = "wecom_education_posts"
 
     chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    slot_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    slot_at: Mapped[datetime] = mapped_column(UtcDateTime(), primary_key=True)
     topic: Mapped[str] = mapped_column(String(80), primary_key=True)
     # "claimed" | "sent" (the 群发 task exists) | "confirmed" (the owner sent it) | "no_content" | "failed"
     status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str | None] = mapped_column(String(128))  # the knowledge-base article posted
     task_msgid: Mapped[str | None] = mapped_column(String(128))  # the 客户群群发 task the owner confirms
     error: Mapped[str | None] = mapped_column(String(256))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -60,6 +60,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
         "widget_frame_origins": ["http://localhost:*"],
         "copilot_interval_s": 0,  # tests run the copilot's step themselves (no background writer)
         "kb_jobs_interval_s": 0,  # tests resume upload jobs themselves (`UploadJobs.resume_step`)
+        "retention_purge_interval_s": 0,  # tests purge themselves (no audit rows from a background job)
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import AgentStaffDep
 from api.deps import ServicesDep, SessionDep
-from api.errors import AppError, Conflict, NotFound
+from api.errors import Conflict, NotFound, Unavailable, Unprocessable
 from api.security import CleanText
 from core.wiring import Services
 from services import handoffs as console
@@ -19,16 +19,6 @@ from services.copilot import StaffCopilot, SuggestionNotPending, SuggestionRefus
 from storage.wecom_models import CopilotSuggestion
 
 router = APIRouter(prefix="/v1/copilot", tags=["copilot"])
-
-
-class NotCompliant(AppError):
-    status_code = 422
-    code = "suggestion_not_compliant"
-
-
-class CopilotOff(AppError):
-    status_code = 503
-    code = "copilot_unavailable"
 
 
 class SuggestionOut(BaseModel):
@@ -57,7 +47,7 @@ class AcceptIn(BaseModel):
 
 def _copilot(services: Services) -> StaffCopilot:
     if services.copilot is None:
-        raise CopilotOff("The staff copilot is not running on this deployment.")
+        raise Unavailable("The staff copilot is not running on this deployment.", code="copilot_unavailable")
     return services.copilot
 
 
@@ -90,7 +80,7 @@ def accept(
     except SuggestionNotPending as exc:
         raise Conflict(str(exc)) from exc
     except SuggestionRefused as exc:
-        raise NotCompliant(str(exc)) from exc
+        raise Unprocessable(str(exc), code="suggestion_not_compliant") from exc
     except console.ConsoleError as exc:
         raise Conflict(str(exc)) from exc
     return SuggestionOut.model_validate(done)

@@ -64,21 +64,17 @@ _STATUS = {
 }
 
 
-class KbRequestError(AppError):
-    """A refused KB request; the code comes from the catalog or the parser."""
-
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status_code = status or _STATUS.get(code, 422)
+def _kb_error(code: str, message: str, status: int | None = None) -> AppError:
+    """A refused KB request; the code comes from the catalog or the parser, the status from `_STATUS`."""
+    return AppError(message, code=code, status=status or _STATUS.get(code, 422))
 
 
-def _refuse(exc: CatalogError | KnowledgeError) -> KbRequestError:
+def _refuse(exc: CatalogError | KnowledgeError) -> AppError:
     if isinstance(exc, UploadError):
-        return KbRequestError(exc.code, f"{exc.source}: {exc.problem}")
+        return _kb_error(exc.code, f"{exc.source}: {exc.problem}")
     if isinstance(exc, CatalogError):
-        return KbRequestError(exc.code, str(exc))
-    return KbRequestError(exc.code, str(exc), 503 if exc.code == "store_error" else 422)
+        return _kb_error(exc.code, str(exc))
+    return _kb_error(exc.code, str(exc), 503 if exc.code == "store_error" else 422)
 
 
 def _detail(catalog: KbCatalog, session: Session, row: KbDocument) -> KbDocumentDetail:
@@ -252,7 +248,7 @@ async def upload(
     documents as drafts in the background; poll `GET /v1/kb/jobs/{id}` for progress."""
     data = await file.read(UPLOAD_MAX_BYTES + 1)
     if len(data) > UPLOAD_MAX_BYTES:
-        raise KbRequestError("payload_too_large", f"Uploads are limited to {UPLOAD_MAX_BYTES} bytes.", 413)
+        raise _kb_error("payload_too_large", f"Uploads are limited to {UPLOAD_MAX_BYTES} bytes.", 413)
     filename = file.filename or "upload"
     meta = UploadMeta(
         category=category, doc_id=doc_id or None, title=title or None, tags=tuple(tags.split(","))
@@ -273,7 +269,7 @@ def get_job(job_id: str, _: EditorDep, session: SessionDep) -> JobOut:
     kb_jobs.fail_stale_jobs(session)
     job = kb_jobs.get_job(session, job_id)
     if job is None:
-        raise KbRequestError("not_found", f"job {job_id} does not exist")
+        raise _kb_error("not_found", f"job {job_id} does not exist")
     return JobOut.model_validate(job)
 
 
@@ -381,5 +377,5 @@ def feedback_inbox(
 def feedback_handled(message_id: str, user: EditorDep, session: SessionDep) -> Response:
     """The content team dealt with it (fixed the entry, or judged the answer right)."""
     if not feedback_service.mark_handled(session, user, message_id):
-        raise KbRequestError("not_found", f"no 👎 answer {message_id}")
+        raise _kb_error("not_found", f"no 👎 answer {message_id}")
     return Response(status_code=204)

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import AdminDep
 from api.deps import ServicesDep
-from api.errors import AppError, Forbidden, NotFound
+from api.errors import AppError, Forbidden, NotFound, Unprocessable
 from api.security import CleanText
 from core.wiring import build_privacy_rights
 from services.privacy_rights import RightsError, Subject
@@ -57,17 +57,12 @@ class RotationOut(BaseModel):
     key_id: str
 
 
-class BadSubject(AppError):
-    status_code = 422
-    code = "bad_subject"
-
-
 def _app_error(exc: RightsError) -> AppError:
     if exc.code == "not_found":
         return NotFound(str(exc))
     if exc.code == "reveal_not_allowed":
         return Forbidden(str(exc))
-    return BadSubject(str(exc))
+    return Unprocessable(str(exc), code=exc.code)
 
 
 @router.post("/export")

@@ -6,16 +6,11 @@ from fastapi import APIRouter
 
 from api.auth import AdminDep
 from api.deps import SessionDep
-from api.errors import AppError, Conflict, NotFound
+from api.errors import Conflict, NotFound, Unprocessable
 from api.staff_schemas import StaffCreateIn, StaffOut, StaffUpdateIn
 from services.staff import StaffError, add_account, get_staff, list_staff_accounts, update_account
 
 router = APIRouter(prefix="/v1/staff", tags=["staff accounts"])
-
-
-class InvalidStaff(AppError):
-    status_code = 422
-    code = "invalid_staff"
 
 
 @router.get("", response_model=list[StaffOut])
@@ -39,7 +34,7 @@ def add_staff(body: StaffCreateIn, admin: AdminDep, session: SessionDep) -> Staf
     except StaffError as exc:
         if "already exists" in str(exc):
             raise Conflict(str(exc)) from exc
-        raise InvalidStaff(str(exc)) from exc
+        raise Unprocessable(str(exc), code="invalid_staff") from exc
     return StaffOut.model_validate(user)
 
 
@@ -52,5 +47,5 @@ def update_staff(staff_id: str, body: StaffUpdateIn, admin: AdminDep, session: S
     try:
         update_account(session, admin, user, changes, body.password)
     except StaffError as exc:
-        raise InvalidStaff(str(exc)) from exc
+        raise Unprocessable(str(exc), code="invalid_staff") from exc
     return StaffOut.model_validate(user)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 import channels.wecom
 from api.auth import TOKEN_COOKIE, AgentStaffDep, current_staff
 from api.deps import ServicesDep, SessionDep
-from api.errors import AppError, Conflict, Forbidden, NotFound
+from api.errors import AppError, Conflict, Forbidden, NotFound, Unavailable, Unprocessable
 from channels.wecom.crypto import CallbackError
 from channels.wecom.customer_links import CustomerLink, CustomerLinks, RevealRefused
 from channels.wecom.drafts import Draft, DraftNotPending, DraftStatus
@@ -39,21 +39,14 @@ Signature = Annotated[str, Query(min_length=1, max_length=128)]
 Stamp = Annotated[str, Query(min_length=1, max_length=64)]
 
 
-class BadCallback(AppError):
-    status_code = 400
-    code = "wecom_callback_invalid"
-
-
 def _wecom(services: Services) -> WeComRuntime:
     if services.wecom is None:
         raise NotFound("WeCom is not configured on this deployment.", code="wecom_not_configured")
     return services.wecom
 
 
-def _refused(exc: CallbackError) -> BadCallback:
-    error = BadCallback(str(exc))
-    error.code = exc.code
-    return error
+def _refused(exc: CallbackError) -> AppError:
+    return AppError(str(exc), code=exc.code)  # 400 with the crypto's code (bad signature, foreign corp…)
 
 
 @router.get("/kf/callback", response_class=PlainTextResponse)
@@ -226,11 +219,6 @@ def draft_dismiss(draft_id: str, services: ServicesDep, staff: AgentStaffDep) ->
 ChatId = Annotated[str, ApiPath(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-class ChatIdMismatch(AppError):
-    status_code = 422
-    code = "chat_id_mismatch"
-
-
 def _may_edit(wecom: WeComRuntime, staff: StaffUser, current: GroupConfig | None, new: GroupConfig) -> None:
     """Admins edit any group; the group's owner and admins edit theirs (and may create one they own)."""
     if staff.role == StaffRole.ADMIN:
@@ -276,7 +264,7 @@ def put_group_settings(
 ) -> dict[str, Any]:
     """Create or replace the group's settings (audited as `wecom.group_settings`)."""
     if body.chat_id != chat_id:
-        raise ChatIdMismatch("The body's chat_id must be the group in the URL.")
+        raise Unprocessable("The body's chat_id must be the group in the URL.", code="chat_id_mismatch")
     wecom = _wecom(services)
     _may_edit(wecom, staff, wecom.configs.get(chat_id), body)
     return wecom.configs.put(body, by=staff).model_dump(mode="json")
@@ -291,20 +279,12 @@ class CustomerLinkIn(BaseModel):
     customer_id: str = Field(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
 
 
-class LinksUnavailable(AppError):
-    status_code = 503
-    code = "customer_links_unavailable"
-
-
-class RevealForbidden(AppError):
-    status_code = 403
-    code = "reveal_forbidden"
-
-
 def _links(services: Services) -> CustomerLinks:
     links = _wecom(services).customer_links
     if links is None:
-        raise LinksUnavailable("Customer links need the deployment's vault key.")
+        raise Unavailable(
+            "Customer links need the deployment's vault key.", code="customer_links_unavailable"
+        )
     return links
 
 
@@ -339,7 +319,7 @@ def get_customer_link(
     try:
         link = _links(services).get(session, staff, external_userid, reveal=reveal)
     except RevealRefused as exc:
-        raise RevealForbidden(str(exc)) from exc
+        raise Forbidden(str(exc), code="reveal_forbidden") from exc
     if link is None:
         raise NotFound("This WeCom user is not linked to a customer.")
     return _link_out(link)

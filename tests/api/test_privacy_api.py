@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from core.wiring import Services
+from services.audit import list_records
 from tests.conftest import StaffFactory
 
 
@@ -40,3 +46,21 @@ def test_export_and_erase_a_customer_through_the_admin_api(
     trail = client.get("/v1/audit", params={"target_id": plain["customer_ref"]}, headers=auth(admin)).json()
     assert {"privacy.export", "privacy.erase"} <= {r["action"] for r in trail}
     assert "13812345678" not in str(trail)
+
+
+def test_a_worker_runs_the_retention_purge_by_itself(services: Services) -> None:
+    """RETENTION_PURGE_INTERVAL_S > 0: the lifespan starts the purge loop (audited as `via: schedule`)."""
+    daily = services.settings.model_copy(update={"retention_purge_interval_s": 86400})
+    every_day = replace(services, settings=daily)
+
+    def scheduled() -> int:
+        with services.sessions() as session:
+            records = list_records(session, action="privacy.purge", limit=1000)
+            return sum(1 for r in records if r.detail.get("via") == "schedule")
+
+    before = scheduled()
+    with TestClient(create_app(services=every_day)):
+        deadline = time.monotonic() + 30
+        while scheduled() == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert (before, scheduled()) == (0, 1)

@@ -19,6 +19,7 @@ from knowledge import Document, KnowledgeBase, build_store
 from services.kb_catalog import KbCatalog
 from services.kb_jobs import UploadJobs, fail_stale_jobs
 from services.staff import create_staff
+from storage.engine import build_engine
 from storage.kb_models import KbJob, KbVersion
 from storage.migrations import upgrade
 from storage.models import StaffUser
@@ -167,3 +168,71 @@ def test_a_job_out_of_attempts_is_failed_not_claimed(world: World) -> None:
         assert fail_stale_jobs(session, max_attempts=2) == 1
         job = session.get(KbJob, job_id)
         assert job is not None and (job.status, job.error_code) == ("failed", "interrupted")
+
+
+def test_chat_writes_go_through_while_an_upload_job_embeds(
+    tmp_path: Path, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding "one upload stops customer chat": the job held SQLite's only write lock while it embedded,
+    and every chat write waited out the busy timeout. Now nothing is written before the embedding, so a
+    write from another connection (a chat turn's) commits at once while the job is embedding. The real
+    embedder runs; the test only adds that write at the moment the job embeds."""
+    engine = build_engine(f"sqlite:///{tmp_path / 'bank.db'}", tmp_path)  # WAL, as deployed
+    upgrade(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    knowledge = KnowledgeBase(build_store(tmp_path / "chroma"), services.embedder)
+    with sessions() as session:
+        editor = create_staff(session, "ed", "long enough pw", "editor")
+        session.commit()
+    impatient = create_engine(f"sqlite:///{tmp_path / 'bank.db'}", connect_args={"timeout": 0.5})
+    written: list[str] = []
+    embed = knowledge.ingest_document
+
+    def embed_while_a_customer_writes(*args: object, **kwargs: object) -> object:
+        with impatient.begin() as connection:  # raises "database is locked" if the job holds the lock
+            connection.execute(update(StaffUser).values(display_name="编辑"))
+        written.append("ok")
+        return embed(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(knowledge, "ingest_document", embed_while_a_customer_writes)
+    jobs = UploadJobs(sessions, KbCatalog(knowledge), owner="worker-a")
+    with sessions() as session:
+        job_id = jobs.enqueue(session, editor, "upload.csv", faqs(3)).id
+    jobs.run(job_id)
+    with sessions() as session:
+        job = session.get(KbJob, job_id)
+        assert job is not None and (job.status, job.done) == ("done", 3)
+    assert written == ["ok"] * 3
+    impatient.dispose()
+    engine.dispose()
+
+
+class BlockedCatalog(KbCatalog):
+    """The real catalog, whose first save waits until the test lets it go (a long document embedding)."""
+
+    def __init__(self, real: KbCatalog) -> None:
+        super().__init__(real.knowledge)
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def save_draft(self, *args: object, **kwargs: object) -> KbVersion:
+        self.entered.set()
+        self.release.wait(60)
+        return super().save_draft(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_shutdown_does_not_wait_for_a_running_job_and_frees_its_lease(world: World) -> None:
+    """Finding "SIGTERM waits on them": shutdown returns while a job is mid-document, and releases the
+    job's lease so another worker resumes it at its next step instead of after the lease runs out."""
+    catalog = BlockedCatalog(world.catalog)
+    worker_a = UploadJobs(world.sessions, catalog, owner="worker-a")
+    with world.sessions() as session:
+        job_id = worker_a.submit(session, world.editor, "upload.csv", faqs(2)).id
+    assert catalog.entered.wait(30)
+    stopping = threading.Thread(target=worker_a.shutdown)
+    stopping.start()
+    stopping.join(10)
+    assert not stopping.is_alive()  # returned although the job's thread is still inside save_draft
+    worker_b = UploadJobs(world.sessions, world.catalog, owner="worker-b")
+    assert worker_b.claim_expired() == [job_id]  # the lease was released, not left to run out
+    catalog.release.set()
+    worker_a._pool.shutdown(wait=True)  # noqa: SLF001 - let the old thread end before the database goes

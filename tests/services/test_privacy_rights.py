@@ -5,6 +5,7 @@ Real SQLite and a real vault; no models are needed (conversations are written as
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +18,14 @@ from agent.identity import Pseudonymizer
 from core.clock import utcnow
 from privacy import SqlVault, generate_key
 from services import csat
-from services.privacy_rights import ERASED_REF, PrivacyRights, RightsError, Subject, TranscriptPolicy
+from services.privacy_rights import (
+    ERASED_REF,
+    PrivacyRights,
+    RightsError,
+    Subject,
+    TranscriptPolicy,
+    retention_loop,
+)
 from storage.engine import build_engine
 from storage.migrations import upgrade
 from storage.models import (
@@ -223,3 +231,41 @@ def test_erasure_clears_the_members_pseudonym_from_group_analytics(
             select(WeComGroupActivity.member_ref).where(WeComGroupActivity.chat_id == "wrErase")
         ).all()
     assert len(refs) == 2 and set(refs) == {None, kept}  # the message still counts; who sent it is gone
+
+
+def test_the_scheduled_purge_runs_once_per_interval_across_workers(
+    sessions: sessionmaker[Session], vault: SqlVault
+) -> None:
+    """Every worker's loop calls `scheduled_purge`; the audit trail makes it one purge per interval."""
+    day = timedelta(days=1)
+    first = conversation(sessions, vault, "a", "13800000001", days_ago=400)
+    worker_a, worker_b = rights(sessions, vault), rights(sessions, vault)
+    report = worker_a.scheduled_purge(day)
+    assert report is not None and report.conversations == 1
+    with sessions() as session:
+        assert session.get(Conversation, first) is None
+    second = conversation(sessions, vault, "b", "13800000002", days_ago=400)
+    assert worker_b.scheduled_purge(day) is None  # another worker purged an hour ago: not again today
+    assert worker_a.scheduled_purge(day, now=utcnow() + timedelta(hours=23)) is None
+    later = worker_b.scheduled_purge(day, now=utcnow() + timedelta(hours=25))
+    assert later is not None and later.conversations == 1
+    with sessions() as session:
+        assert session.get(Conversation, second) is None
+    assert [r.detail["via"] for r in audits(sessions, "privacy.purge")] == ["schedule", "schedule"]
+
+
+def test_the_retention_loop_purges_in_the_background(
+    sessions: sessionmaker[Session], vault: SqlVault
+) -> None:
+    old = conversation(sessions, vault, "a", "13800000001", days_ago=400)
+    loop = retention_loop(rights(sessions, vault), interval_s=86400)
+    loop.start()
+    try:
+        deadline = time.monotonic() + 20
+        while loop.runs == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        loop.stop()
+    assert loop.runs == 1 and loop.failures == 0
+    with sessions() as session:
+        assert session.get(Conversation, old) is None
