@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from agent.understanding.vocabulary import SUBJECT_SLOTS, SlotVocabulary
+from agent.understanding.vocabulary import SlotVocabulary
 from knowledge import Hit, Retrieval
 from knowledge.bm25 import tokenize
 
@@ -35,6 +35,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "coverage",  # idf-weighted share of the question's words that the top passage uses
     "unknown",  # idf-weighted share of the question's words the knowledge base never uses
     "subject_missing",  # the question names a card/product the top passage does not mention
+    "subject_named",  # the question names cards/products and the top passage mentions them all (any language)
     "english",  # the question has no Chinese character
     "retrieval_logit",  # the retriever's own calibrated confidence, as a logit
     "follow_up",  # the question is a follow-up rewritten from the conversation state
@@ -87,7 +88,7 @@ def features(
     logit = _logit(retrieval.confidence)
     follow_up = 1.0 if context.follow_up else 0.0
     if not hits:
-        return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, english, logit, follow_up, 0.0)
+        return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, english, logit, follow_up, 0.0)
     top = hits[0]
     others = [h for h in hits[1:] if h.chunk.doc_id != top.chunk.doc_id]
     best_other_dense = max((h.dense for h in others), default=0.0)
@@ -100,6 +101,8 @@ def features(
     covered_words = passages.words.get(top.chunk.id, frozenset())
     covered = sum(passages.weight(w) for w in qwords if w in covered_words) / total
     unknown = sum(passages.unknown_idf for w in qwords if w not in passages.idf) / total
+    named = vocabulary.subjects(question)
+    mentioned = vocabulary.subjects(_passage(top)) if named else frozenset()
     return (
         top.dense,
         max(best_other_dense - top.dense, 0.0),
@@ -109,7 +112,8 @@ def features(
         math.log1p(max(top.sparse, 0.0)),
         covered,
         unknown,
-        1.0 if subject_missing(question, top, vocabulary) else 0.0,
+        1.0 if named and not named & mentioned else 0.0,
+        1.0 if named and named <= mentioned else 0.0,
         english,
         logit,
         follow_up,
@@ -118,13 +122,15 @@ def features(
 
 
 def subject_missing(question: str, top: Hit, vocabulary: SlotVocabulary) -> bool:
-    """The question names cards or products, and the top passage mentions none of them."""
-    named = {v.value.lower() for v in vocabulary.find(question) if v.slot in SUBJECT_SLOTS}
-    if not named:
-        return False
+    """The question names cards or products, and the top passage mentions none of them, in either language
+    ("platinum card" is found as 白金卡 in a Chinese-only passage; 金卡 is not found inside 白金卡)."""
+    named = vocabulary.subjects(question)
+    return bool(named) and not named & vocabulary.subjects(_passage(top))
+
+
+def _passage(top: Hit) -> str:
     chunk = top.chunk
-    passage = "\n".join(filter(None, (chunk.title, chunk.text, chunk.title_en, chunk.answer_en))).lower()
-    return not any(name in passage for name in named)
+    return "\n".join(filter(None, (chunk.title, chunk.text, chunk.title_en, chunk.answer_en)))
 
 
 def _logit(p: float) -> float:

@@ -75,6 +75,15 @@ _OWN_CARD = re.compile(rf"([\u4e00-\u9fff]{{2}})({_CARD_TYPES})")
 _CARD_NAME = re.compile(rf"^{_CARD_TYPES}$")
 _CARD_WORD = re.compile(rf"(?:{_CARD_TYPES}|(?:信用|借记|储蓄|银行|社保|工资)卡|card)$", re.IGNORECASE)
 BRAND_MIN_USES = 3  # a two-character prefix before several card names is the bank's brand (青禾白金卡)
+_BRANDED_CARD = re.compile(rf"[\u4e00-\u9fff]{{2}}({_CARD_TYPES})")
+# English subject words → the knowledge base's Chinese word for the same thing, so that "platinum card" in an
+# English question and 白金卡 in a Chinese-only passage are one subject (the answer gate's subject evidence).
+CROSS_LINGUAL: Mapping[str, str] = {
+    "credit card": "信用卡", "debit card": "借记卡", "platinum card": "白金卡", "gold card": "金卡",
+    "youth card": "青春卡", "standard card": "标准卡", "supplementary card": "附属卡",
+    "fixed deposit": "定期", "time deposit": "定期", "demand deposit": "活期", "certificate of deposit": "大额存单",
+    "mortgage": "房贷", "consumer loan": "消费贷", "loan": "贷款", "wealth product": "理财", "deposit": "存款",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,10 @@ class SlotVocabulary:
         lower = corpus.lower()
         words: dict[Slot, set[str]] = {slot: set() for slot in SLOTS}
         for slot, candidates in _CANDIDATES.items():
-            words[slot].update(c for c in candidates if c.lower() in lower)
+            # An English word is understood where the base uses it or its Chinese equivalent (no English version).
+            words[slot].update(
+                c for c in candidates if c.lower() in lower or CROSS_LINGUAL.get(c.lower(), "\0") in lower
+            )
         for term in BANK_TERMS:
             if term.lower() not in lower:
                 continue
@@ -151,6 +163,20 @@ class SlotVocabulary:
 
     def is_card_name(self, word: str) -> bool:
         return bool(_CARD_NAME.match(word))
+
+    def subjects(self, text: str) -> frozenset[str]:
+        """The cards and products `text` names, language- and brand-neutral: "Qinghe Platinum Card",
+        青禾白金卡 and 白金卡 are all 白金卡. Found as whole slot values, so 金卡 is not read in 白金卡."""
+        return frozenset(canonical_subject(v.value) for v in self.find(text) if v.slot in SUBJECT_SLOTS)
+
+
+def canonical_subject(value: str) -> str:
+    """One spelling per subject: the Chinese word for an English one, the card type for a branded card."""
+    lower = value.lower()
+    if lower in CROSS_LINGUAL:
+        return CROSS_LINGUAL[lower]
+    branded = _BRANDED_CARD.fullmatch(lower)
+    return branded.group(1) if branded else lower
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

@@ -48,6 +48,19 @@ def test_a_question_about_another_product_than_the_passage_is_flagged(vocabulary
     assert subject_missing("大额存单起存金额多少", ANNUAL_FEE, vocabulary)
     assert not subject_missing("信用卡年费多少", ANNUAL_FEE, vocabulary)
     assert not subject_missing("年费多少", ANNUAL_FEE, vocabulary)  # names nothing: nothing to miss
+    assert subject_missing("金卡年费多少", ANNUAL_FEE, vocabulary)  # 金卡 is not read inside 白金卡
+
+
+def test_an_english_question_finds_its_subject_in_a_chinese_passage(vocabulary: SlotVocabulary) -> None:
+    # ANNUAL_FEE has no English version: "platinum card" must be matched to its 白金卡.
+    platinum = named(
+        features("What is the annual fee for a platinum card?", retrieval(ANNUAL_FEE), PASSAGES, vocabulary)
+    )
+    assert (platinum["subject_missing"], platinum["subject_named"]) == (0.0, 1.0)
+    gold = named(features("What is the annual fee for a gold card?", retrieval(ANNUAL_FEE), PASSAGES, vocabulary))
+    assert (gold["subject_missing"], gold["subject_named"]) == (1.0, 0.0)
+    bare = named(features("what is the annual fee?", retrieval(ANNUAL_FEE), PASSAGES, vocabulary))
+    assert (bare["subject_missing"], bare["subject_named"]) == (0.0, 0.0)  # names nothing
 
 
 def test_features_see_a_closer_rival_and_the_words_the_passage_does_not_use(

@@ -28,3 +28,14 @@ def test_longer_words_win_and_latin_words_match_whole() -> None:
     assert [v.value for v in vocabulary.find("青禾白金卡年费")] == ["青禾白金卡"]
     assert [v.value for v in vocabulary.find("separately")] == []
     assert vocabulary.slots("what is the annual fee?") == {"attribute": "annual fee"}
+
+
+def test_subjects_are_the_same_in_either_language_and_with_or_without_the_brand() -> None:
+    vocabulary = SlotVocabulary.from_texts(
+        ["青禾白金卡 青禾金卡 青禾青春卡 信用卡 Qinghe Platinum Card, Qinghe Gold Card, credit card"]
+    )
+    assert vocabulary.subjects("annual fee of the Qinghe Platinum Card") == {"白金卡"}
+    assert vocabulary.subjects("青禾白金卡年费") == vocabulary.subjects("白金卡年费") == {"白金卡"}
+    assert vocabulary.subjects("what about the gold card?") == {"金卡"}
+    assert "金卡" not in vocabulary.subjects("青禾白金卡年费800元")  # a whole word, not a substring
+    assert vocabulary.subjects("credit card fees") == vocabulary.subjects("信用卡收费") == {"信用卡"}
