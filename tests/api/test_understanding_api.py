@@ -76,17 +76,18 @@ def test_a_neutral_question_gets_no_apology_and_a_login_problem_no_urgent_notice
     assert login["handoff_id"] is None or login["action"] == "fallback"  # never an urgent handoff
 
 
-@pytest.mark.xfail(
-    reason="the answer gate (threshold 0.85, fitted on the eval's dev split) declines this English question; "
-    "English is its weakest group (README, answers eval) and needs more English dev data to refit",
-    strict=False,
-)
 def test_english_questions_get_english_answers_and_titles(client: TestClient) -> None:
     first, second = talk(client, "What is the annual fee for a credit card?", "what about the platinum card?")
     for reply in (first, second):
         assert reply["action"] == "answer" and cited(reply) == ["faq-credit-card-annual-fee"]
         assert "RMB 800" in reply["reply"] and "年费" not in reply["reply"]
     assert first["citations"][0]["title"].startswith("What is the credit card annual fee")
+
+
+def test_an_english_follow_up_about_a_card_we_do_not_issue_is_not_answered(client: TestClient) -> None:
+    # No gold credit card in the base (青禾金卡 is a debit card): no annual-fee answer for it.
+    _, gold = talk(client, "What is the annual fee for a credit card?", "what about the gold card?")
+    assert gold["action"] == "fallback" and "faq-credit-card-annual-fee" not in cited(gold), gold
 
 
 @pytest.fixture
