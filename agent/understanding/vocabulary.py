@@ -81,8 +81,9 @@ _BRANDED_CARD = re.compile(rf"[\u4e00-\u9fff]{{2}}({_CARD_TYPES})")
 CROSS_LINGUAL: Mapping[str, str] = {
     "credit card": "信用卡", "debit card": "借记卡", "platinum card": "白金卡", "gold card": "金卡",
     "youth card": "青春卡", "standard card": "标准卡", "supplementary card": "附属卡",
-    "fixed deposit": "定期", "time deposit": "定期", "demand deposit": "活期", "certificate of deposit": "大额存单",
-    "mortgage": "房贷", "consumer loan": "消费贷", "loan": "贷款", "wealth product": "理财", "deposit": "存款",
+    "fixed deposit": "定期", "time deposit": "定期", "demand deposit": "活期",
+    "certificate of deposit": "大额存单", "mortgage": "房贷", "consumer loan": "消费贷", "loan": "贷款",
+    "wealth product": "理财", "deposit": "存款",
 }  # fmt: skip
 
 
@@ -106,7 +107,7 @@ class SlotVocabulary:
         lower = corpus.lower()
         words: dict[Slot, set[str]] = {slot: set() for slot in SLOTS}
         for slot, candidates in _CANDIDATES.items():
-            # An English word is understood where the base uses it or its Chinese equivalent (no English version).
+            # An English word is kept where the base uses it or its Chinese equivalent (no English version).
             words[slot].update(
                 c for c in candidates if c.lower() in lower or CROSS_LINGUAL.get(c.lower(), "\0") in lower
             )

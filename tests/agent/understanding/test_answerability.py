@@ -57,7 +57,8 @@ def test_an_english_question_finds_its_subject_in_a_chinese_passage(vocabulary: 
         features("What is the annual fee for a platinum card?", retrieval(ANNUAL_FEE), PASSAGES, vocabulary)
     )
     assert (platinum["subject_missing"], platinum["subject_named"]) == (0.0, 1.0)
-    gold = named(features("What is the annual fee for a gold card?", retrieval(ANNUAL_FEE), PASSAGES, vocabulary))
+    gold_question = "What is the annual fee for a gold card?"
+    gold = named(features(gold_question, retrieval(ANNUAL_FEE), PASSAGES, vocabulary))
     assert (gold["subject_missing"], gold["subject_named"]) == (1.0, 0.0)
     bare = named(features("what is the annual fee?", retrieval(ANNUAL_FEE), PASSAGES, vocabulary))
     assert (bare["subject_missing"], bare["subject_named"]) == (0.0, 0.0)  # names nothing
