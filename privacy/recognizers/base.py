@@ -48,6 +48,9 @@ class ContextPatternRecognizer(PatternRecognizer):
     FLAGS: ClassVar[int] = re.DOTALL | re.MULTILINE | re.IGNORECASE
     # A cheap test every match needs (e.g. a run of digits): text without it skips the patterns.
     PREFILTER: ClassVar[str | None] = None
+    # Set by Presidio's __init__, declared here for the type checker.
+    patterns: list[Pattern]
+    name: str
 
     def __init__(self, supported_language: str = "zh") -> None:
         super().__init__(
@@ -70,7 +73,7 @@ class ContextPatternRecognizer(PatternRecognizer):
     ) -> list[RecognizerResult]:
         if self._prefilter is not None and self._prefilter.search(text) is None:
             return []
-        return self._match_patterns(text, regex_flags or self.global_regex_flags)
+        return self._match_patterns(text, regex_flags or self.global_regex_flags or 0)
 
     def _match_patterns(self, text: str, flags: int) -> list[RecognizerResult]:
         """Presidio's `PatternRecognizer` pattern pass with the same results, without what costs
@@ -79,12 +82,18 @@ class ContextPatternRecognizer(PatternRecognizer):
         Presidio does unless asked for its decision process)."""
         results: list[RecognizerResult] = []
         entity = self.supported_entities[0]
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
         for pattern in self.patterns:
-            if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
-                pattern.compiled_with_flags = flags
-                pattern.compiled_regex = re.compile(pattern.regex, flags=flags)
+            compiled: re.Pattern[str] | None = pattern.compiled_regex
+            if not compiled or pattern.compiled_with_flags != flags:
+                compiled = re.compile(pattern.regex, flags=flags)
+                pattern.compiled_with_flags = flags  # type: ignore[assignment]  # None in Presidio's stubs
+                pattern.compiled_regex = compiled
             try:
-                matches = pattern.compiled_regex.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
+                matches = compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
                 for match in matches:
                     start, end = match.span()
                     value = text[start:end]
@@ -100,10 +109,7 @@ class ContextPatternRecognizer(PatternRecognizer):
                         results.append(
                             RecognizerResult(
                                 entity, start, end, score, None,  # type: ignore[arg-type]
-                                recognition_metadata={
-                                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                                },
+                                recognition_metadata=dict(metadata),
                             )
                         )  # fmt: skip
             except TimeoutError:
