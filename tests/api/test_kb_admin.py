@@ -344,11 +344,16 @@ def test_asked_again_after_publishing_in_the_same_conversation_gets_the_new_faq(
     asked again word for word after publishing, the question is a new turn, not a pick among those choices
     (it shares 提前支取 with one of them), and the new FAQ answers it."""
     doc_id = unique("faq-dew")
-    question = "青禾银行的晨露定存可以提前支取吗？"
-    answer = "晨露定存可以提前支取一次，提前支取部分按活期利率计息，其余部分按原利率继续存放。"
+    question = "青禾银行的晚霞定存可以提前支取吗？"
+    answer = "晚霞定存可以提前支取一次，提前支取部分按活期利率计息，其余部分按原利率继续存放。"
     r = upload(client, editor, "dew.csv", faq_csv(doc_id, question, answer))
     assert wait_job(client, editor, r.json()["id"])["status"] == "done"
     token, _ = start(client)
-    assert "晨露定存可以提前支取一次" not in send(client, token, question)["reply"]
+    first = send(client, token, question)
+    assert "晚霞定存可以提前支取一次" not in first["reply"]
+    assert "哪一项" in first["reply"]  # a clarifying question between two deposit FAQs
     client.post("/v1/kb/publish", json={"doc_ids": [doc_id]}, headers=editor)
-    assert "晨露定存可以提前支取一次" in send(client, token, question)["reply"]
+    try:
+        assert "晚霞定存可以提前支取一次" in send(client, token, question)["reply"]
+    finally:  # the session's knowledge base is shared: the browser test publishes a look-alike FAQ
+        client.delete(f"/v1/kb/documents/{doc_id}", headers=editor)

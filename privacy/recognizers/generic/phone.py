@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import phonenumbers
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
@@ -19,6 +20,9 @@ class InternationalPhoneRecognizer(PhoneRecognizer):
             context=["phone", "call", "tel", "mobile", "cell", "fax", "number", "contact"],
         )
         self.name: str = type(self).__name__
+        # `phonenumbers` compiles each region's metadata patterns through `re.compile`; 15 regions'
+        # patterns overflow the `re` module's cache (512), so they were compiled again every message.
+        phonenumbers.enable_pattern_cache()
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
